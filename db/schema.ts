@@ -1,0 +1,544 @@
+// The data model. Every tenant-scoped table carries `tenant_id` (children included) so
+// each RLS policy is a plain equality and each hot index can lead with it. Policies,
+// roles and FORCE ROW LEVEL SECURITY live in hand-written migrations (drizzle-kit cannot
+// express FORCE or idempotent roles); `tests/db/catalog.test.ts` fails if a table lacks them.
+import { sql } from 'drizzle-orm';
+import {
+  boolean,
+  check,
+  customType,
+  index,
+  integer,
+  jsonb,
+  numeric,
+  pgTable,
+  primaryKey,
+  smallint,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+  vector,
+} from 'drizzle-orm/pg-core';
+
+export const EMBEDDING_DIMENSIONS = 1024;
+
+const tsvector = customType<{ data: string }>({
+  dataType: () => 'tsvector',
+});
+
+const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
+const updatedAt = () =>
+  timestamp('updated_at', { withTimezone: true })
+    .notNull()
+    .defaultNow()
+    .$onUpdate(() => new Date());
+const tenantId = () =>
+  uuid('tenant_id')
+    .notNull()
+    .references(() => tenants.id, { onDelete: 'cascade' });
+
+export const PLANS = ['starter', 'growth', 'business', 'enterprise'] as const;
+export const MEMBER_ROLES = ['owner', 'admin', 'member'] as const;
+export const COST_SERVICES = ['vision', 'voice_stt', 'voice_tts', 'llm', 'embedding', 'livekit'] as const;
+export const BUDGET_PERIODS = ['daily', 'weekly', 'monthly'] as const;
+export const DOCUMENT_STATUSES = ['queued', 'processing', 'ready', 'failed'] as const;
+
+export type MemberRole = (typeof MEMBER_ROLES)[number];
+export type CostService = (typeof COST_SERVICES)[number];
+
+// ==================== TENANTS ====================
+
+export const tenants = pgTable('tenants', {
+  id: uuid('id').primaryKey().defaultRandom(),
+  name: text('name').notNull(),
+  // Publishable (`pk_...`): it ships in widget snippets, so it is an identifier, not a secret.
+  publishableKey: text('publishable_key').notNull().unique(),
+  plan: text('plan', { enum: PLANS }).notNull().default('starter'),
+  allowedDomains: text('allowed_domains').array().notNull().default(sql`'{}'::text[]`),
+  // NULL means no cap. Money is numeric end to end, never a JS float.
+  monthlySpendCapUsd: numeric('monthly_spend_cap_usd', { precision: 12, scale: 2 }),
+  settings: jsonb('settings').$type<{ features?: string[] }>().notNull().default({}),
+  stripeCustomerId: text('stripe_customer_id').unique(),
+  stripeSubscriptionId: text('stripe_subscription_id'),
+  createdAt: createdAt(),
+  updatedAt: updatedAt(),
+});
+export type Tenant = typeof tenants.$inferSelect;
+export type NewTenant = typeof tenants.$inferInsert;
+
+// ==================== IDENTITY (Auth.js adapter tables) ====================
+// Users are identities, not tenant rows: one person can belong to several tenants through
+// memberships. Column property names follow the Auth.js Drizzle adapter's required shape.
+
+export const users = pgTable(
+  'users',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    name: text('name'),
+    email: text('email').notNull(),
+    emailVerified: timestamp('email_verified', { withTimezone: true, mode: 'date' }),
+    image: text('image'),
+    // OAuth users have no password.
+    passwordHash: text('password_hash'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [uniqueIndex('users_email_lower_idx').on(sql`lower(${t.email})`)],
+);
+export type User = typeof users.$inferSelect;
+export type NewUser = typeof users.$inferInsert;
+
+export const accounts = pgTable(
+  'accounts',
+  {
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    type: text('type').notNull(),
+    provider: text('provider').notNull(),
+    providerAccountId: text('provider_account_id').notNull(),
+    refresh_token: text('refresh_token'),
+    access_token: text('access_token'),
+    expires_at: integer('expires_at'),
+    token_type: text('token_type'),
+    scope: text('scope'),
+    id_token: text('id_token'),
+    session_state: text('session_state'),
+  },
+  (t) => [
+    primaryKey({ columns: [t.provider, t.providerAccountId] }),
+    index('accounts_user_idx').on(t.userId),
+  ],
+);
+export type Account = typeof accounts.$inferSelect;
+
+export const authSessions = pgTable(
+  'auth_sessions',
+  {
+    sessionToken: text('session_token').primaryKey(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    expires: timestamp('expires', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [index('auth_sessions_user_idx').on(t.userId)],
+);
+export type AuthSession = typeof authSessions.$inferSelect;
+
+export const verificationTokens = pgTable(
+  'verification_tokens',
+  {
+    identifier: text('identifier').notNull(),
+    token: text('token').notNull(),
+    expires: timestamp('expires', { withTimezone: true, mode: 'date' }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.identifier, t.token] })],
+);
+
+// ==================== TEAM ====================
+
+export const memberships = pgTable(
+  'memberships',
+  {
+    tenantId: tenantId(),
+    userId: uuid('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: MEMBER_ROLES }).notNull().default('member'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.userId] }),
+    index('memberships_user_idx').on(t.userId),
+  ],
+);
+export type Membership = typeof memberships.$inferSelect;
+export type NewMembership = typeof memberships.$inferInsert;
+
+export const invitations = pgTable(
+  'invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    email: text('email').notNull(),
+    role: text('role', { enum: MEMBER_ROLES }).notNull().default('member'),
+    // Only the SHA-256 of the link token is stored; the link itself is shown or mailed once.
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    acceptedAt: timestamp('accepted_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('invitations_tenant_created_idx').on(t.tenantId, t.createdAt),
+    uniqueIndex('invitations_pending_email_idx')
+      .on(t.tenantId, sql`lower(${t.email})`)
+      .where(sql`${t.acceptedAt} is null`),
+  ],
+);
+export type Invitation = typeof invitations.$inferSelect;
+export type NewInvitation = typeof invitations.$inferInsert;
+
+// Server-to-server secret keys (`sk_...`): stored hashed, shown once at creation.
+export const apiKeys = pgTable(
+  'api_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    // First characters of the key, kept so people can tell keys apart in the list.
+    prefix: text('prefix').notNull(),
+    keyHash: text('key_hash').notNull().unique(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [index('api_keys_tenant_created_idx').on(t.tenantId, t.createdAt)],
+);
+export type ApiKey = typeof apiKeys.$inferSelect;
+export type NewApiKey = typeof apiKeys.$inferInsert;
+
+// ==================== AI PERSONALITIES ====================
+
+export const aiPersonalities = pgTable(
+  'ai_personalities',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    description: text('description'),
+    systemPrompt: text('system_prompt').notNull(),
+    temperature: numeric('temperature', { precision: 3, scale: 2 }).notNull().default('0.70'),
+    maxTokens: integer('max_tokens').notNull().default(1024),
+    topP: numeric('top_p', { precision: 3, scale: 2 }).notNull().default('1.00'),
+    frequencyPenalty: numeric('frequency_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
+    presencePenalty: numeric('presence_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
+    preferredModel: text('preferred_model'),
+    isDefault: boolean('is_default').notNull().default(false),
+    isActive: boolean('is_active').notNull().default(true),
+    metadata: jsonb('metadata').$type<{ tags?: string[]; category?: string }>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('ai_personalities_tenant_idx').on(t.tenantId, t.isActive),
+    uniqueIndex('ai_personalities_tenant_name_idx').on(t.tenantId, t.name),
+    // Exactly one default per tenant: at most one here, at least one kept by the app.
+    uniqueIndex('ai_personalities_one_default_idx').on(t.tenantId).where(sql`${t.isDefault}`),
+    check('ai_personalities_temperature_range', sql`${t.temperature} between 0 and 2`),
+    check('ai_personalities_top_p_range', sql`${t.topP} between 0 and 1`),
+    check('ai_personalities_frequency_penalty_range', sql`${t.frequencyPenalty} between -2 and 2`),
+    check('ai_personalities_presence_penalty_range', sql`${t.presencePenalty} between -2 and 2`),
+    check('ai_personalities_max_tokens_positive', sql`${t.maxTokens} > 0`),
+  ],
+);
+export type AiPersonality = typeof aiPersonalities.$inferSelect;
+export type NewAiPersonality = typeof aiPersonalities.$inferInsert;
+
+// ==================== WIDGETS ====================
+
+export type WidgetSettings = {
+  theme: 'light' | 'dark' | 'auto';
+  position: 'bottom-right' | 'bottom-left';
+  greeting?: string;
+  primaryColor?: string;
+  secondaryColor?: string;
+  starterQuestions?: string[];
+};
+
+export const widgets = pgTable(
+  'widgets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    personalityId: uuid('personality_id').references(() => aiPersonalities.id, {
+      onDelete: 'restrict',
+    }),
+    name: text('name').notNull(),
+    // Exact origins (`https://acme.com`) or wildcard subdomains (`https://*.acme.com`).
+    allowedOrigins: text('allowed_origins').array().notNull().default(sql`'{}'::text[]`),
+    settings: jsonb('settings')
+      .$type<WidgetSettings>()
+      .notNull()
+      .default({ theme: 'auto', position: 'bottom-right' }),
+    isActive: boolean('is_active').notNull().default(true),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('widgets_tenant_created_idx').on(t.tenantId, t.createdAt),
+    index('widgets_tenant_personality_idx').on(t.tenantId, t.personalityId),
+  ],
+);
+export type Widget = typeof widgets.$inferSelect;
+export type NewWidget = typeof widgets.$inferInsert;
+
+// ==================== MEETINGS ====================
+
+export const meetings = pgTable(
+  'meetings',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    roomName: text('room_name').notNull(),
+    // LiveKit's room SID is only known once the room exists.
+    livekitRoomId: text('livekit_room_id'),
+    // Nullable: the creator may leave the team; the meeting stays.
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    participantMinutes: numeric('participant_minutes', { precision: 12, scale: 2 }).notNull().default('0'),
+    metadata: jsonb('metadata').$type<{ title?: string; description?: string; participants?: string[] }>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('meetings_tenant_room_idx').on(t.tenantId, t.roomName),
+    uniqueIndex('meetings_tenant_livekit_room_idx').on(t.tenantId, t.livekitRoomId),
+    index('meetings_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+  ],
+);
+export type Meeting = typeof meetings.$inferSelect;
+export type NewMeeting = typeof meetings.$inferInsert;
+
+// ==================== CONVERSATIONS ====================
+
+export const SESSION_MODES = ['text', 'meeting'] as const;
+export const SESSION_SOURCES = ['widget', 'playground', 'api'] as const;
+
+export const sessions = pgTable(
+  'sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    widgetId: uuid('widget_id').references(() => widgets.id, { onDelete: 'set null' }),
+    meetingId: uuid('meeting_id').references(() => meetings.id, { onDelete: 'set null' }),
+    personalityId: uuid('personality_id').references(() => aiPersonalities.id, { onDelete: 'set null' }),
+    mode: text('mode', { enum: SESSION_MODES }).notNull().default('text'),
+    source: text('source', { enum: SESSION_SOURCES }).notNull().default('widget'),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8 }).notNull().default('0'),
+    messageCount: integer('message_count').notNull().default(0),
+    metadata: jsonb('metadata')
+      .$type<{ userAgent?: string; country?: string; pageUrl?: string }>()
+      .notNull()
+      .default({}),
+    createdAt: createdAt(),
+    lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+  },
+  (t) => [
+    // Keyset pagination is on (created_at, id); every list filter leads with tenant_id.
+    index('sessions_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
+    index('sessions_tenant_widget_created_idx').on(t.tenantId, t.widgetId, t.createdAt.desc()),
+    index('sessions_tenant_meeting_idx').on(t.tenantId, t.meetingId),
+  ],
+);
+export type Session = typeof sessions.$inferSelect;
+export type NewSession = typeof sessions.$inferInsert;
+
+export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
+export const MESSAGE_STATUSES = ['pending', 'streaming', 'complete', 'failed'] as const;
+
+export type MessageSource = { index: number; documentId: string; chunkId: string; title: string; headingPath?: string[] };
+export type MessageMetadata = {
+  model?: string;
+  provider?: string;
+  inputTokens?: number;
+  outputTokens?: number;
+  costUsd?: string;
+  latencyMs?: number;
+  answerMode?: 'model' | 'retrieval-only';
+  error?: string;
+};
+
+export const messages = pgTable(
+  'messages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sessionId: uuid('session_id')
+      .notNull()
+      .references(() => sessions.id, { onDelete: 'cascade' }),
+    role: text('role', { enum: MESSAGE_ROLES }).notNull(),
+    content: text('content').notNull(),
+    status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('complete'),
+    sources: jsonb('sources').$type<MessageSource[]>().notNull().default([]),
+    // -1 thumbs down, 1 thumbs up, NULL no feedback.
+    feedback: smallint('feedback'),
+    attachments: jsonb('attachments')
+      .$type<Array<{ type: 'image' | 'file'; url: string; name?: string; size?: number }>>()
+      .notNull()
+      .default([]),
+    metadata: jsonb('metadata').$type<MessageMetadata>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('messages_tenant_session_created_idx').on(t.tenantId, t.sessionId, t.createdAt, t.id),
+    index('messages_tenant_created_idx').on(t.tenantId, t.createdAt),
+    check('messages_feedback_values', sql`${t.feedback} in (-1, 1)`),
+  ],
+);
+export type Message = typeof messages.$inferSelect;
+export type NewMessage = typeof messages.$inferInsert;
+
+// ==================== KNOWLEDGE BASE ====================
+
+export const knowledgeDocuments = pgTable(
+  'knowledge_documents',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    title: text('title').notNull(),
+    category: text('category'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    sourceType: text('source_type', { enum: ['upload', 'url', 'text'] }).notNull(),
+    sourceUrl: text('source_url'),
+    fileName: text('file_name'),
+    mimeType: text('mime_type'),
+    sizeBytes: integer('size_bytes').notNull().default(0),
+    // Extracted plain text; the original file is not kept.
+    content: text('content'),
+    contentHash: text('content_hash'),
+    status: text('status', { enum: DOCUMENT_STATUSES }).notNull().default('queued'),
+    statusReason: text('status_reason'),
+    progress: smallint('progress').notNull().default(0),
+    chunkCount: integer('chunk_count').notNull().default(0),
+    tokenCount: integer('token_count').notNull().default(0),
+    embeddingModel: text('embedding_model'),
+    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number }>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('knowledge_documents_tenant_updated_idx').on(t.tenantId, t.updatedAt.desc(), t.id.desc()),
+    index('knowledge_documents_tenant_status_idx').on(t.tenantId, t.status),
+    index('knowledge_documents_tenant_category_idx').on(t.tenantId, t.category),
+    index('knowledge_documents_tags_idx').using('gin', t.tags),
+  ],
+);
+export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;
+export type NewKnowledgeDocument = typeof knowledgeDocuments.$inferInsert;
+
+export const knowledgeChunks = pgTable(
+  'knowledge_chunks',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    documentId: uuid('document_id')
+      .notNull()
+      .references(() => knowledgeDocuments.id, { onDelete: 'cascade' }),
+    position: integer('position').notNull(),
+    content: text('content').notNull(),
+    headingPath: text('heading_path').array().notNull().default(sql`'{}'::text[]`),
+    tokenCount: integer('token_count').notNull(),
+    embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }).notNull(),
+    // Vectors from different models live in different spaces; search only compares like with like.
+    embeddingModel: text('embedding_model').notNull(),
+    searchVector: tsvector('search_vector')
+      .notNull()
+      .generatedAlwaysAs(
+        sql`to_tsvector('english', app_join_words(heading_path) || ' ' || content)`,
+      ),
+    metadata: jsonb('metadata').$type<{ overlapTokens?: number; page?: number }>().notNull().default({}),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('knowledge_chunks_document_position_idx').on(t.tenantId, t.documentId, t.position),
+    index('knowledge_chunks_embedding_idx')
+      .using('hnsw', t.embedding.op('vector_cosine_ops'))
+      .with({ m: 16, ef_construction: 64 }),
+    index('knowledge_chunks_search_idx').using('gin', t.searchVector),
+  ],
+);
+export type KnowledgeChunk = typeof knowledgeChunks.$inferSelect;
+export type NewKnowledgeChunk = typeof knowledgeChunks.$inferInsert;
+
+// ==================== COSTS ====================
+
+export const costEvents = pgTable(
+  'cost_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sessionId: uuid('session_id').references(() => sessions.id, { onDelete: 'set null' }),
+    service: text('service', { enum: COST_SERVICES }).notNull(),
+    provider: text('provider').notNull(),
+    model: text('model'),
+    inputTokens: integer('input_tokens'),
+    outputTokens: integer('output_tokens'),
+    // Non-token quantities: minutes of audio or meeting, characters of speech, images.
+    units: numeric('units', { precision: 14, scale: 4 }),
+    unit: text('unit', { enum: ['tokens', 'minutes', 'characters', 'images', 'participant_minutes'] }),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8 }).notNull(),
+    priceVersion: text('price_version').notNull(),
+    // Client-supplied id that makes usage reports idempotent (unique per tenant).
+    externalId: text('external_id'),
+    metadata: jsonb('metadata').$type<{ operation?: string; durationMs?: number }>().notNull().default({}),
+    occurredAt: timestamp('occurred_at', { withTimezone: true }).notNull().defaultNow(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('cost_events_tenant_occurred_idx').on(t.tenantId, t.occurredAt),
+    index('cost_events_tenant_service_occurred_idx').on(t.tenantId, t.service, t.occurredAt),
+    index('cost_events_tenant_session_idx').on(t.tenantId, t.sessionId),
+    index('cost_events_tenant_created_idx').on(t.tenantId, t.createdAt),
+    uniqueIndex('cost_events_tenant_external_idx').on(t.tenantId, t.externalId),
+    check('cost_events_cost_nonnegative', sql`${t.costUsd} >= 0`),
+  ],
+);
+export type CostEvent = typeof costEvents.$inferSelect;
+export type NewCostEvent = typeof costEvents.$inferInsert;
+
+// Per-service totals are decimal strings so no float ever touches money.
+export type CostBreakdown = Partial<Record<CostService, string>>;
+
+export const costSummaries = pgTable(
+  'cost_summaries',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    granularity: text('granularity', { enum: ['day', 'month'] }).notNull(),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
+    totalCostUsd: numeric('total_cost_usd', { precision: 14, scale: 8 }).notNull(),
+    breakdown: jsonb('breakdown').$type<CostBreakdown>().notNull().default({}),
+    eventCount: integer('event_count').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('cost_summaries_tenant_period_idx').on(t.tenantId, t.granularity, t.periodStart),
+  ],
+);
+export type CostSummary = typeof costSummaries.$inferSelect;
+export type NewCostSummary = typeof costSummaries.$inferInsert;
+
+export const budgetAlerts = pgTable(
+  'budget_alerts',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    threshold: numeric('threshold', { precision: 12, scale: 2 }).notNull(),
+    currentSpend: numeric('current_spend', { precision: 14, scale: 8 }).notNull(),
+    period: text('period', { enum: BUDGET_PERIODS }).notNull().default('monthly'),
+    periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
+    severity: text('severity', { enum: ['warning', 'critical'] }).notNull().default('warning'),
+    notificationsSent: integer('notifications_sent').notNull().default(0),
+    triggeredAt: timestamp('triggered_at', { withTimezone: true }).notNull().defaultNow(),
+    resolved: boolean('resolved').notNull().default(false),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+    metadata: jsonb('metadata')
+      .$type<{ recipients?: string[]; channels?: string[]; customMessage?: string }>()
+      .notNull()
+      .default({}),
+  },
+  (t) => [
+    // Raised once per threshold and period.
+    uniqueIndex('budget_alerts_once_per_period_idx').on(t.tenantId, t.period, t.periodStart, t.threshold),
+    index('budget_alerts_tenant_active_idx').on(t.tenantId, t.resolved, t.triggeredAt.desc()),
+  ],
+);
+export type BudgetAlert = typeof budgetAlerts.$inferSelect;
+export type NewBudgetAlert = typeof budgetAlerts.$inferInsert;
