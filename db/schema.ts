@@ -7,6 +7,7 @@ import {
   boolean,
   check,
   customType,
+  foreignKey,
   index,
   integer,
   jsonb,
@@ -16,6 +17,7 @@ import {
   smallint,
   text,
   timestamp,
+  unique,
   uniqueIndex,
   uuid,
   vector,
@@ -333,6 +335,7 @@ export const sessions = pgTable(
     index('sessions_tenant_created_idx').on(t.tenantId, t.createdAt.desc(), t.id.desc()),
     index('sessions_tenant_widget_created_idx').on(t.tenantId, t.widgetId, t.createdAt.desc()),
     index('sessions_tenant_meeting_idx').on(t.tenantId, t.meetingId),
+    unique('sessions_tenant_id_unique').on(t.tenantId, t.id),
   ],
 );
 export type Session = typeof sessions.$inferSelect;
@@ -358,9 +361,7 @@ export const messages = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    sessionId: uuid('session_id')
-      .notNull()
-      .references(() => sessions.id, { onDelete: 'cascade' }),
+    sessionId: uuid('session_id').notNull(),
     role: text('role', { enum: MESSAGE_ROLES }).notNull(),
     content: text('content').notNull(),
     status: text('status', { enum: MESSAGE_STATUSES }).notNull().default('complete'),
@@ -375,6 +376,8 @@ export const messages = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // Composite key: a message can only belong to a session of its own tenant.
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
     index('messages_tenant_session_created_idx').on(t.tenantId, t.sessionId, t.createdAt, t.id),
     index('messages_tenant_created_idx').on(t.tenantId, t.createdAt),
     check('messages_feedback_values', sql`${t.feedback} in (-1, 1)`),
@@ -416,6 +419,7 @@ export const knowledgeDocuments = pgTable(
     index('knowledge_documents_tenant_status_idx').on(t.tenantId, t.status),
     index('knowledge_documents_tenant_category_idx').on(t.tenantId, t.category),
     index('knowledge_documents_tags_idx').using('gin', t.tags),
+    unique('knowledge_documents_tenant_id_unique').on(t.tenantId, t.id),
   ],
 );
 export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;
@@ -426,9 +430,7 @@ export const knowledgeChunks = pgTable(
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tenantId: tenantId(),
-    documentId: uuid('document_id')
-      .notNull()
-      .references(() => knowledgeDocuments.id, { onDelete: 'cascade' }),
+    documentId: uuid('document_id').notNull(),
     position: integer('position').notNull(),
     content: text('content').notNull(),
     headingPath: text('heading_path').array().notNull().default(sql`'{}'::text[]`),
@@ -445,6 +447,8 @@ export const knowledgeChunks = pgTable(
     createdAt: createdAt(),
   },
   (t) => [
+    // Composite key: a chunk can only belong to a document of its own tenant.
+    foreignKey({ columns: [t.tenantId, t.documentId], foreignColumns: [knowledgeDocuments.tenantId, knowledgeDocuments.id] }).onDelete('cascade'),
     uniqueIndex('knowledge_chunks_document_position_idx').on(t.tenantId, t.documentId, t.position),
     index('knowledge_chunks_embedding_idx')
       .using('hnsw', t.embedding.op('vector_cosine_ops'))

@@ -1,4 +1,5 @@
 import 'server-only';
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Database, getDatabase, type Transaction } from './client';
@@ -50,16 +51,26 @@ export async function scopeToSystem<T>(db: Database, fn: (tx: Transaction) => Pr
   });
 }
 
+// Embedded PGlite is a single connection: a scope opened inside another scope would wait
+// forever for the outer transaction. Refuse it loudly instead (on a pool it would also
+// silently run outside the outer transaction).
+const activeScope = new AsyncLocalStorage<true>();
+
+function enterScope<T>(run: () => Promise<T>): Promise<T> {
+  if (activeScope.getStore()) {
+    return Promise.reject(new Error('A database scope was opened inside another one: pass the transaction down instead.'));
+  }
+  return activeScope.run(true, run);
+}
+
 /** For public routes and jobs, once the tenant is known (a resolved widget, an API key). */
 export async function withTenantId<T>(tenantId: string, fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  const { db } = await getDatabase();
-  return scopeToTenant(db, tenantId, fn);
+  return enterScope(async () => scopeToTenant((await getDatabase()).db, tenantId, fn));
 }
 
 /** For the few cross-tenant paths: Auth.js adapter lookups, resolving a public widget, jobs. */
 export async function withSystem<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
-  const { db } = await getDatabase();
-  return scopeToSystem(db, fn);
+  return enterScope(async () => scopeToSystem((await getDatabase()).db, fn));
 }
 
 export type TenantSession = { userId: string; tenantId: string };

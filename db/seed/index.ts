@@ -398,12 +398,12 @@ async function seedConversations(
     const characters = 2_000 + Math.floor(next() * 12_000);
     const images = Math.floor(next() * 30);
     const participantMinutes = Math.round(next() * 180);
-    const usage: Array<Omit<PgInsertValue<typeof costEvents>, 'id' | 'tenantId' | 'priceVersion' | 'occurredAt'> & { key: string }> = [
+    const usage = [
       { key: 'stt', service: 'voice_stt', provider: STT.provider, model: STT.model, units: String(minutes), unit: 'minutes', costUsd: perUnit(minutes, STT.perMinute) },
       { key: 'tts', service: 'voice_tts', provider: TTS.provider, model: TTS.model, units: String(characters), unit: 'characters', costUsd: perMillion(characters, TTS.perMillionCharacters) },
       { key: 'vision', service: 'vision', provider: VISION.provider, model: VISION.model, units: String(images), unit: 'images', costUsd: perUnit(images, VISION.perImage) },
       { key: 'livekit', service: 'livekit', provider: LIVEKIT.provider, model: LIVEKIT.model, units: String(participantMinutes), unit: 'participant_minutes', costUsd: perUnit(participantMinutes, LIVEKIT.perParticipantMinute) },
-    ];
+    ] as const;
     for (const { key, ...event } of usage) {
       costRows.push({ ...event, id: seedId(`${spec.key}/usage/${day}/${key}`), tenantId, priceVersion: PRICE_VERSION, occurredAt });
     }

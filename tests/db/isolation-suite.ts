@@ -1,0 +1,268 @@
+import { randomUUID } from 'node:crypto';
+import { eq, sql } from 'drizzle-orm';
+import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Database, DatabaseHandle } from '@/db/client';
+import * as schema from '@/db/schema';
+import { scopeToTenant } from '@/db/withTenant';
+import { expectSqlState, queryRows } from '../helpers/database';
+
+// The isolation matrix, run against every tenant-scoped table and through each driver.
+// The table list comes from the catalog, so a new tenant-scoped table without a fixture
+// here fails the suite instead of going untested.
+
+type Parents = {
+  tenantId: string;
+  sessionId: string;
+  documentId: string;
+};
+
+type Fixture = {
+  table: PgTable & { tenantId: AnyPgColumn };
+  // Builds a new row for the tenant; may create prerequisites as the login role.
+  row: (db: Database, parents: Parents) => Promise<Record<string, unknown>>;
+};
+
+const unique = () => randomUUID().slice(0, 8);
+
+const FIXTURES: Record<string, Fixture> = {
+  memberships: {
+    table: schema.memberships,
+    row: async (db, p) => {
+      const [user] = await db
+        .insert(schema.users)
+        .values({ email: `member-${unique()}@example.com` })
+        .returning({ id: schema.users.id });
+      return { tenantId: p.tenantId, userId: user!.id, role: 'member' };
+    },
+  },
+  invitations: {
+    table: schema.invitations,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      email: `invitee-${unique()}@example.com`,
+      tokenHash: `hash-${unique()}`,
+      expiresAt: new Date(Date.now() + 86_400_000),
+    }),
+  },
+  api_keys: {
+    table: schema.apiKeys,
+    row: async (_db, p) => ({ tenantId: p.tenantId, name: 'CI', prefix: 'sk_live_ab', keyHash: `hash-${unique()}` }),
+  },
+  ai_personalities: {
+    table: schema.aiPersonalities,
+    row: async (_db, p) => ({ tenantId: p.tenantId, name: `Persona ${unique()}`, systemPrompt: 'Be helpful.' }),
+  },
+  widgets: {
+    table: schema.widgets,
+    row: async (_db, p) => ({ tenantId: p.tenantId, name: `Widget ${unique()}` }),
+  },
+  meetings: {
+    table: schema.meetings,
+    row: async (_db, p) => ({ tenantId: p.tenantId, roomName: `room-${unique()}` }),
+  },
+  sessions: {
+    table: schema.sessions,
+    row: async (_db, p) => ({ tenantId: p.tenantId }),
+  },
+  messages: {
+    table: schema.messages,
+    row: async (_db, p) => ({ tenantId: p.tenantId, sessionId: p.sessionId, role: 'user', content: 'Hello' }),
+  },
+  knowledge_documents: {
+    table: schema.knowledgeDocuments,
+    row: async (_db, p) => ({ tenantId: p.tenantId, title: `Doc ${unique()}`, sourceType: 'text' }),
+  },
+  knowledge_chunks: {
+    table: schema.knowledgeChunks,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      documentId: p.documentId,
+      position: Math.floor(Math.random() * 1e9),
+      content: 'Refunds are available within 30 days.',
+      tokenCount: 7,
+      embedding: Array.from({ length: schema.EMBEDDING_DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0)),
+      embeddingModel: 'test',
+    }),
+  },
+  cost_events: {
+    table: schema.costEvents,
+    row: async (_db, p) => ({ tenantId: p.tenantId, service: 'llm', provider: 'openai', costUsd: '0.01', priceVersion: 'test' }),
+  },
+  cost_summaries: {
+    table: schema.costSummaries,
+    row: async (_db, p) => {
+      const start = new Date(Date.UTC(2000 + Math.floor(Math.random() * 500), 0, 1));
+      return { tenantId: p.tenantId, granularity: 'day', periodStart: start, periodEnd: new Date(start.getTime() + 86_400_000), totalCostUsd: '1.5' };
+    },
+  },
+  budget_alerts: {
+    table: schema.budgetAlerts,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      threshold: String(Math.floor(Math.random() * 1e6)),
+      currentSpend: '10',
+      periodStart: new Date(),
+    }),
+  },
+};
+
+const INSUFFICIENT_PRIVILEGE = '42501';
+
+async function createTenant(db: Database, name: string): Promise<Parents> {
+  const [tenant] = await db
+    .insert(schema.tenants)
+    .values({ name, publishableKey: `pk_test_${unique()}` })
+    .returning({ id: schema.tenants.id });
+  const tenantId = tenant!.id;
+  const [session] = await db.insert(schema.sessions).values({ tenantId }).returning({ id: schema.sessions.id });
+  const [document] = await db
+    .insert(schema.knowledgeDocuments)
+    .values({ tenantId, title: 'Parent', sourceType: 'text' })
+    .returning({ id: schema.knowledgeDocuments.id });
+  return { tenantId, sessionId: session!.id, documentId: document!.id };
+}
+
+/** Runs `fn` as app_tenant without binding any tenant. */
+function asTenantRoleWithoutTenant<T>(db: Database, fn: (tx: Database) => Promise<T>): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role app_tenant`);
+    return fn(tx as unknown as Database);
+  });
+}
+
+export function describeTenantIsolation(driver: string, open: () => Promise<DatabaseHandle>) {
+  describe(`tenant isolation through ${driver}`, () => {
+    let handle: DatabaseHandle;
+    let db: Database;
+    let a: Parents;
+    let b: Parents;
+    const rowsOfB = new Map<string, number>();
+
+    beforeAll(async () => {
+      handle = await open();
+      db = handle.db;
+      a = await createTenant(db, 'Tenant A');
+      b = await createTenant(db, 'Tenant B');
+      // Seed one row per table for each tenant, as the login role (outside RLS scoping).
+      for (const [name, fixture] of Object.entries(FIXTURES)) {
+        await db.insert(fixture.table).values((await fixture.row(db, a)) as never);
+        await db.insert(fixture.table).values((await fixture.row(db, b)) as never);
+        const [count] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(fixture.table)
+          .where(eq(fixture.table.tenantId, b.tenantId));
+        rowsOfB.set(name, count!.n);
+      }
+    });
+
+    afterAll(async () => {
+      await handle?.close();
+    });
+
+    it('has a fixture for every tenant-scoped table in the catalog', async () => {
+      const rows = await queryRows<{ table_name: string }>(db, sql`
+        select table_name from information_schema.columns
+        where table_schema = 'public' and column_name = 'tenant_id' order by table_name`);
+      expect(rows.map((row) => row.table_name).sort()).toEqual(Object.keys(FIXTURES).sort());
+    });
+
+    it('runs as app_tenant without BYPASSRLS inside a tenant scope', async () => {
+      const [row] = await scopeToTenant(db, a.tenantId, (tx) =>
+        tx
+          .select({
+            user: sql<string>`current_user`,
+            bypass: sql<boolean>`(select rolbypassrls from pg_roles where rolname = current_user)`,
+            superuser: sql<boolean>`(select rolsuper from pg_roles where rolname = current_user)`,
+            tenant: sql<string>`current_setting('app.tenant_id', true)`,
+          })
+          .from(sql`(select 1) as one`),
+      );
+      expect(row).toEqual({ user: 'app_tenant', bypass: false, superuser: false, tenant: a.tenantId });
+    });
+
+    it('shows a tenant only itself in the tenants table', async () => {
+      const visible = await scopeToTenant(db, a.tenantId, (tx) => tx.select({ id: schema.tenants.id }).from(schema.tenants));
+      expect(visible).toEqual([{ id: a.tenantId }]);
+      const updated = await scopeToTenant(db, a.tenantId, (tx) =>
+        tx.update(schema.tenants).set({ name: 'Hijacked' }).where(eq(schema.tenants.id, b.tenantId)).returning(),
+      );
+      expect(updated).toEqual([]);
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, (tx) => tx.insert(schema.tenants).values({ name: 'New', publishableKey: `pk_${unique()}` })),
+        INSUFFICIENT_PRIVILEGE,
+      );
+    });
+
+    describe.each(Object.entries(FIXTURES))('%s', (name, fixture) => {
+      const { table } = fixture;
+
+      it("cannot read another tenant's rows", async () => {
+        const rows = await scopeToTenant(db, a.tenantId, (tx) => tx.select({ tenantId: table.tenantId }).from(table));
+        expect(rows.length).toBeGreaterThan(0);
+        expect(rows.every((row) => row.tenantId === a.tenantId)).toBe(true);
+      });
+
+      it("cannot insert a row into another tenant", async () => {
+        const row = await fixture.row(db, b);
+        await expectSqlState(
+          scopeToTenant(db, a.tenantId, (tx) => tx.insert(table).values(row as never)),
+          INSUFFICIENT_PRIVILEGE,
+        );
+      });
+
+      it("cannot update another tenant's rows", async () => {
+        const updated = await scopeToTenant(db, a.tenantId, (tx) =>
+          tx.update(table).set({ tenantId: a.tenantId } as never).where(eq(table.tenantId, b.tenantId)).returning(),
+        );
+        expect(updated).toEqual([]);
+      });
+
+      it('cannot move its own row to another tenant', async () => {
+        await expectSqlState(
+          scopeToTenant(db, a.tenantId, (tx) => tx.update(table).set({ tenantId: b.tenantId } as never).where(eq(table.tenantId, a.tenantId))),
+          INSUFFICIENT_PRIVILEGE,
+        );
+      });
+
+      it("cannot delete another tenant's rows", async () => {
+        const deleted = await scopeToTenant(db, a.tenantId, (tx) =>
+          tx.delete(table).where(eq(table.tenantId, b.tenantId)).returning(),
+        );
+        expect(deleted).toEqual([]);
+        const [count] = await db
+          .select({ n: sql<number>`count(*)::int` })
+          .from(table)
+          .where(eq(table.tenantId, b.tenantId));
+        expect(count!.n).toBe(rowsOfB.get(name));
+      });
+
+      it('sees nothing and writes nothing with no tenant bound', async () => {
+        const rows = await asTenantRoleWithoutTenant(db, (tx) => tx.select({ tenantId: table.tenantId }).from(table));
+        expect(rows).toEqual([]);
+        const row = await fixture.row(db, a);
+        await expectSqlState(
+          asTenantRoleWithoutTenant(db, (tx) => tx.insert(table).values(row as never)),
+          INSUFFICIENT_PRIVILEGE,
+        );
+      });
+    });
+
+    it('cannot attach a child row to a parent of another tenant', async () => {
+      // messages and chunks reference their parent by (tenant_id, id): a session or document id
+      // of tenant B is simply not found for tenant A (foreign key violation, 23503).
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, (tx) =>
+          tx.insert(schema.messages).values({ tenantId: a.tenantId, sessionId: b.sessionId, role: 'user', content: 'x' }),
+        ),
+        '23503',
+      );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, async (tx) =>
+          tx.insert(schema.knowledgeChunks).values({ ...(await FIXTURES.knowledge_chunks!.row(db, a)), documentId: b.documentId } as never),
+        ),
+        '23503',
+      );
+    });
+  });
+}
