@@ -1,0 +1,50 @@
+// `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
+import { performance } from 'node:perf_hooks';
+import { eq, sql } from 'drizzle-orm';
+import { openDatabase } from '../db/client';
+import { seedDatabase } from '../db/seed';
+import { sessions } from '../db/schema';
+import { scopeToTenant } from '../db/withTenant';
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function measure(label: string, iterations: number, run: () => Promise<unknown>) {
+  for (let i = 0; i < Math.min(50, iterations); i++) await run(); // warm-up
+  const samples: number[] = [];
+  const started = performance.now();
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    await run();
+    samples.push(performance.now() - t0);
+  }
+  const total = performance.now() - started;
+  samples.sort((a, b) => a - b);
+  const result = { label, opsPerSecond: (iterations / total) * 1000, p50: percentile(samples, 50), p95: percentile(samples, 95) };
+  console.log(
+    `${label.padEnd(52)} ${result.opsPerSecond.toFixed(0).padStart(7)} ops/s   p50 ${result.p50.toFixed(3)} ms   p95 ${result.p95.toFixed(3)} ms`,
+  );
+  return result;
+}
+
+async function benchTenantScope() {
+  console.log('\n## Tenant scope overhead (embedded PGlite, seeded demo data)');
+  const handle = await openDatabase({ driver: 'pglite', dataDir: 'memory://', autoMigrate: true });
+  try {
+    const { tenants } = await seedDatabase(handle.db);
+    const tenantId = tenants[0]!.id;
+    const query = (db: Pick<typeof handle.db, 'select'>) =>
+      db.select({ n: sql<number>`count(*)::int` }).from(sessions).where(eq(sessions.tenantId, tenantId));
+    const raw = await measure('count sessions, login role, no transaction', 2000, () => query(handle.db));
+    const scoped = await measure('count sessions inside scopeToTenant (RLS)', 2000, () =>
+      scopeToTenant(handle.db, tenantId, (tx) => query(tx)),
+    );
+    console.log(`withTenant costs ${(scoped.p50 / raw.p50).toFixed(2)}x the bare query at p50 ` +
+      `(+${(scoped.p50 - raw.p50).toFixed(3)} ms: BEGIN, SET LOCAL ROLE, set_config, COMMIT).`);
+  } finally {
+    await handle.close();
+  }
+}
+
+await benchTenantScope();

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { defineConfig, devices } from '@playwright/test';
+
+// Playwright cannot download browsers here: use the system Chromium.
+function chromiumPath(): string {
+  const candidates = [process.env.CHROMIUM_PATH, '/usr/bin/chromium', '/usr/bin/chromium-browser'];
+  const found = candidates.find((candidate) => candidate && existsSync(candidate));
+  if (!found) throw new Error('No Chromium found: install it (apt-get install -y chromium) or set CHROMIUM_PATH.');
+  return found;
+}
+
+const port = Number(process.env.E2E_PORT ?? 3100);
+const isRoot = process.getuid?.() === 0;
+
+export default defineConfig({
+  testDir: './e2e',
+  fullyParallel: false,
+  workers: 1,
+  forbidOnly: !!process.env.CI,
+  retries: process.env.CI ? 1 : 0,
+  reporter: process.env.CI ? [['list'], ['html', { open: 'never' }]] : 'list',
+  timeout: 60_000,
+  use: {
+    baseURL: `http://localhost:${port}`,
+    trace: 'retain-on-failure',
+    screenshot: 'only-on-failure',
+    launchOptions: {
+      executablePath: chromiumPath(),
+      args: [
+        ...(isRoot ? ['--no-sandbox'] : []),
+        // The machine has no internet: keep Chromium from phoning home at every start.
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--no-first-run',
+      ],
+    },
+  },
+  projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
+  // A production build (`npm run test:e2e` builds first) on a fresh, seeded embedded database.
+  webServer: {
+    command: `rm -rf .data/e2e .data/e2e.lock && npm run db:seed && npx next start -p ${port}`,
+    url: `http://localhost:${port}/api/health`,
+    env: { PGLITE_DATA_DIR: '.data/e2e', NEXT_TELEMETRY_DISABLED: '1', AUTH_TRUST_HOST: 'true' },
+    reuseExistingServer: false,
+    timeout: 120_000,
+    stdout: 'pipe',
+  },
+});
