@@ -1,3 +1,6 @@
+import Link from 'next/link';
+import { buttonClasses } from '@/components/ui/button';
+
 const features = [
   {
     title: 'Answers from your knowledge',
@@ -31,6 +34,11 @@ export default function HomePage() {
           Teach it your knowledge, give it a personality, embed it with one line, and see exactly what
           every conversation costs. Each company&apos;s data is kept apart by the database itself.
         </p>
+        <div>
+          <Link href="/dashboard" className={buttonClasses('primary', 'px-5 py-2.5 text-base')}>
+            Sign in to your dashboard
+          </Link>
+        </div>
       </section>
       <section aria-labelledby="features-heading" className="flex flex-col gap-6">
         <h2 id="features-heading" className="sr-only">

@@ -83,6 +83,8 @@ export const users = pgTable(
     image: text('image'),
     // OAuth users have no password.
     passwordHash: text('password_hash'),
+    // Bumped by "sign out everywhere": session tokens carrying an older version are refused.
+    sessionVersion: integer('session_version').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -546,3 +548,19 @@ export const budgetAlerts = pgTable(
 );
 export type BudgetAlert = typeof budgetAlerts.$inferSelect;
 export type NewBudgetAlert = typeof budgetAlerts.$inferInsert;
+
+// ==================== RATE LIMITS ====================
+// Fixed-window counters shared by every app instance (nothing that must be shared lives in
+// process memory). Keys are namespaced strings such as `sign-in:ip:203.0.113.7`; not tenant
+// data, so only app_system reaches this table.
+
+export const rateLimits = pgTable(
+  'rate_limits',
+  {
+    key: text('key').notNull(),
+    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
+    count: integer('count').notNull().default(0),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.key, t.windowStart] }), index('rate_limits_expires_idx').on(t.expiresAt)],
+);

@@ -3,7 +3,7 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
 import { type Database, getDatabase, type Transaction } from './client';
-import { type MemberRole, memberships } from './schema';
+import { type MemberRole, memberships, type NewTenant, type Tenant, tenants } from './schema';
 
 // The only door to tenant data. Each call is one transaction that drops from the login role
 // (which owns the tables and may bypass RLS) to a role the policies apply to. SET LOCAL and
@@ -37,10 +37,14 @@ export async function scopeToTenant<T>(
   // Refused before any SQL: RLS would also return nothing, but a clear error beats silence.
   const id = tenantIdSchema.parse(tenantId);
   return db.transaction(async (tx) => {
-    await tx.execute(sql`set local role app_tenant`);
-    await tx.execute(sql`select set_config('app.tenant_id', ${id}, true)`);
+    await bindTenant(tx, id);
     return fn(tx);
   });
+}
+
+async function bindTenant(tx: Transaction, tenantId: string) {
+  await tx.execute(sql`set local role app_tenant`);
+  await tx.execute(sql`select set_config('app.tenant_id', ${tenantId}, true)`);
 }
 
 /** Runs `fn` as `app_system`, which only has the narrow cross-tenant policies. */
@@ -71,6 +75,22 @@ export async function withTenantId<T>(tenantId: string, fn: (tx: Transaction) =>
 /** For the few cross-tenant paths: Auth.js adapter lookups, resolving a public widget, jobs. */
 export async function withSystem<T>(fn: (tx: Transaction) => Promise<T>): Promise<T> {
   return enterScope(async () => scopeToSystem((await getDatabase()).db, fn));
+}
+
+/**
+ * Creates a tenant and fills it in one transaction: the row is inserted as app_system (the
+ * only role allowed to create tenants), then the same transaction drops to app_tenant bound to
+ * the new tenant for `fn`. Either everything exists afterwards or nothing does.
+ */
+export async function withNewTenant<T>(values: NewTenant, fn: (tx: Transaction, tenant: Tenant) => Promise<T>): Promise<T> {
+  return enterScope(async () =>
+    (await getDatabase()).db.transaction(async (tx) => {
+      await tx.execute(sql`set local role app_system`);
+      const [tenant] = await tx.insert(tenants).values(values).returning();
+      await bindTenant(tx, tenant!.id);
+      return fn(tx, tenant!);
+    }),
+  );
 }
 
 export type TenantSession = { userId: string; tenantId: string };

@@ -26,6 +26,28 @@ const envSchema = z.object({
   DATABASE_PREPARE: flag(true),
   DATABASE_AUTO_MIGRATE: flag(true),
   PGLITE_DATA_DIR: z.string().min(1).default('.data/pglite'),
+
+  // Auth.js reads AUTH_SECRET itself; it is validated here so a missing one fails clearly.
+  AUTH_SECRET: optional(z.string().min(32, 'must be at least 32 characters (openssl rand -base64 32)')),
+  // Email + password sign-in: on in development, off in production unless enabled here.
+  AUTH_PASSWORD_ENABLED: optional(flag(false)),
+  AUTH_GOOGLE_ID: optional(z.string()),
+  AUTH_GOOGLE_SECRET: optional(z.string()),
+  AUTH_MICROSOFT_ENTRA_ID_ID: optional(z.string()),
+  AUTH_MICROSOFT_ENTRA_ID_SECRET: optional(z.string()),
+  // https://login.microsoftonline.com/<tenant id>/v2.0 for one directory; .../common/v2.0 for any.
+  AUTH_MICROSOFT_ENTRA_ID_ISSUER: optional(z.url()),
+  // Any OpenID Connect provider (Okta, Keycloak, Auth0...): enterprise single sign-on.
+  AUTH_OIDC_ISSUER: optional(z.url()),
+  AUTH_OIDC_ID: optional(z.string()),
+  AUTH_OIDC_SECRET: optional(z.string()),
+  AUTH_OIDC_NAME: z.string().default('Single sign-on'),
+
+  // The public address of the app, used in links sent by email (invitations).
+  APP_URL: optional(z.url()),
+  // smtp://user:pass@host:587 or smtps://...; unset: invitation links are shown to copy.
+  SMTP_URL: optional(z.string().regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')),
+  SMTP_FROM: z.string().default('Assistant Platform <no-reply@localhost>'),
 });
 
 export type Env = z.infer<typeof envSchema>;
@@ -40,6 +62,13 @@ export function getEnv(): Env {
     const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
     throw new Error(`Invalid environment configuration:\n${problems.join('\n')}`);
   }
+  if (parsed.data.NODE_ENV === 'production' && !parsed.data.AUTH_SECRET) {
+    throw new Error('Invalid environment configuration:\n  AUTH_SECRET: required in production (openssl rand -base64 32)');
+  }
   cached = parsed.data;
   return cached;
+}
+
+export function isPasswordSignInEnabled(env: Env = getEnv()): boolean {
+  return env.AUTH_PASSWORD_ENABLED ?? env.NODE_ENV !== 'production';
 }

@@ -1,0 +1,86 @@
+import 'server-only';
+import { z } from 'zod';
+import { createApiKey, revokeApiKey } from '@/db/queries/api-keys';
+import { deleteTenant, getTenantById, updateTenant } from '@/db/queries/tenants';
+import { ActionError, defineAction } from '@/lib/actions/define-action';
+import { newPublishableKey, newSecretKey } from '@/lib/auth/tokens';
+import { normalizeOriginPattern } from '@/lib/domains';
+
+const allowedDomainsField = z
+  .string()
+  .max(5000)
+  .default('')
+  .transform((text, ctx) => {
+    const entries = text.split(/[\s,]+/).filter(Boolean);
+    const origins: string[] = [];
+    for (const entry of entries) {
+      const origin = normalizeOriginPattern(entry);
+      if (!origin) ctx.addIssue({ code: 'custom', message: `"${entry}" is not a valid domain or origin.` });
+      else if (!origins.includes(origin)) origins.push(origin);
+    }
+    if (origins.length > 50) ctx.addIssue({ code: 'custom', message: 'At most 50 domains.' });
+    return origins;
+  });
+
+const spendCapField = z
+  .string()
+  .trim()
+  .default('')
+  .refine((value) => value === '' || /^\d{1,7}(\.\d{1,2})?$/.test(value), 'Enter an amount in dollars, like 250 or 99.50.')
+  .transform((value) => (value === '' ? null : value));
+
+export const workspaceSettingsInput = z.object({
+  name: z.string().trim().min(1, 'Enter a workspace name.').max(100, 'At most 100 characters.'),
+  allowedDomains: allowedDomainsField,
+  monthlySpendCapUsd: spendCapField,
+});
+
+export const updateWorkspace = defineAction({
+  permission: 'workspace:update',
+  input: workspaceSettingsInput,
+  handler: async (tx, { tenantId }, input) => {
+    await updateTenant(tx, tenantId, input);
+    return { message: 'Workspace settings saved.' };
+  },
+});
+
+export const rotatePublishableKey = defineAction({
+  permission: 'keys:manage',
+  input: z.object({}),
+  handler: async (tx, { tenantId }) => {
+    const publishableKey = newPublishableKey();
+    await updateTenant(tx, tenantId, { publishableKey });
+    return { message: 'Publishable key rotated. Update any embed snippets that use the old key.', result: { publishableKey } };
+  },
+});
+
+export const createSecretKey = defineAction({
+  permission: 'keys:manage',
+  input: z.object({ name: z.string().trim().min(1, 'Name the key, e.g. "Voice agent".').max(60, 'At most 60 characters.') }),
+  handler: async (tx, { tenantId, userId }, { name }) => {
+    const { key, prefix, hash } = newSecretKey();
+    await createApiKey(tx, { tenantId, name, prefix, keyHash: hash, createdBy: userId });
+    return { message: `Key "${name}" created. Copy it now: it will not be shown again.`, result: { key } };
+  },
+});
+
+export const revokeSecretKey = defineAction({
+  permission: 'keys:manage',
+  input: z.object({ keyId: z.uuid('Unknown key.') }),
+  handler: async (tx, { tenantId }, { keyId }) => {
+    if (!(await revokeApiKey(tx, tenantId, keyId))) throw new ActionError('That key was not found.', 'not_found');
+    return { message: 'Key revoked. Requests using it are now refused.' };
+  },
+});
+
+export const deleteWorkspace = defineAction({
+  permission: 'workspace:delete',
+  input: z.object({ confirmName: z.string().trim().min(1, 'Type the workspace name to confirm.') }),
+  handler: async (tx, { tenantId }, { confirmName }) => {
+    const tenant = await getTenantById(tx, tenantId);
+    if (!tenant) throw new ActionError('Workspace not found.', 'not_found');
+    if (confirmName !== tenant.name) throw new ActionError('The name you typed does not match the workspace name.');
+    await deleteTenant(tx, tenantId);
+    return { message: `Workspace "${tenant.name}" and all its data were deleted.` };
+  },
+});

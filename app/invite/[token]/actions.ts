@@ -1,0 +1,61 @@
+'use server';
+
+import { AuthError } from 'next-auth';
+import { redirect } from 'next/navigation';
+import { z } from 'zod';
+import { createPasswordUser, getUserByEmail } from '@/db/queries/users';
+import { withSystem } from '@/db/withTenant';
+import type { ActionState } from '@/lib/actions/state';
+import { signIn, updateSession } from '@/lib/auth/config';
+import { lookUpInvitation } from '@/lib/auth/invitations';
+import { acceptInvitation } from '@/lib/auth/onboarding';
+import { hashPassword } from '@/lib/auth/passwords';
+import { getCurrentSession } from '@/lib/auth/session';
+import { isPasswordSignInEnabled } from '@/lib/env';
+
+export async function acceptInvitationAction(_state: ActionState, formData: FormData): Promise<ActionState> {
+  const token = String(formData.get('token') ?? '');
+  const session = await getCurrentSession();
+  if (!session) return { status: 'error', code: 'unauthenticated', message: 'Sign in first to accept this invitation.' };
+  const lookup = await lookUpInvitation(token);
+  if (lookup.state !== 'pending') return { status: 'error', code: 'not_found', message: 'This invitation is no longer valid.' };
+  if (lookup.invitation.email !== session.email.toLowerCase()) {
+    return { status: 'error', code: 'forbidden', message: `This invitation is for ${lookup.invitation.email}.` };
+  }
+  await acceptInvitation(lookup.invitation, session.userId);
+  await updateSession({ tenantId: lookup.invitation.tenantId } as never);
+  redirect('/dashboard');
+}
+
+const registrationSchema = z.object({
+  token: z.string().min(1),
+  name: z.string().trim().min(1, 'Enter your name.').max(100, 'At most 100 characters.'),
+  password: z.string().min(10, 'Use at least 10 characters.').max(200, 'At most 200 characters.'),
+});
+
+/** Creates a password account for the invited email (where password sign-in is enabled), then signs in. */
+export async function registerFromInvitationAction(_state: ActionState, formData: FormData): Promise<ActionState> {
+  if (!isPasswordSignInEnabled()) return { status: 'error', code: 'forbidden', message: 'Password accounts are not enabled here.' };
+  const parsed = registrationSchema.safeParse(Object.fromEntries(formData));
+  if (!parsed.success) {
+    return { status: 'error', code: 'invalid', message: 'Please correct the highlighted fields.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+  }
+  const lookup = await lookUpInvitation(parsed.data.token);
+  if (lookup.state !== 'pending') return { status: 'error', code: 'not_found', message: 'This invitation is no longer valid.' };
+  const email = lookup.invitation.email;
+  const passwordHash = await hashPassword(parsed.data.password);
+  const created = await withSystem(async (tx) => {
+    if (await getUserByEmail(tx, email)) return false;
+    await createPasswordUser(tx, { email, name: parsed.data.name, passwordHash });
+    return true;
+  });
+  if (!created) return { status: 'error', code: 'conflict', message: 'An account with this email already exists: sign in instead.' };
+  try {
+    // Signing in accepts the pending invitation for this email (see lib/auth/onboarding.ts).
+    await signIn('credentials', { email, password: parsed.data.password, redirectTo: '/dashboard' });
+  } catch (error) {
+    if (error instanceof AuthError) return { status: 'error', code: 'error', message: 'Your account was created, but signing in failed. Try signing in.' };
+    throw error;
+  }
+  return { status: 'success' };
+}

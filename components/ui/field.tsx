@@ -1,0 +1,91 @@
+import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
+
+const control =
+  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
+
+type FieldProps = { label: string; name: string; errors?: string[]; hint?: string; children: React.ReactNode };
+
+/** A labelled form control with its hint and field errors wired up for screen readers. */
+export function Field({ label, name, errors, hint, children }: FieldProps) {
+  return (
+    <div className="flex flex-col gap-1.5">
+      <label htmlFor={name} className="text-sm font-medium text-slate-800 dark:text-slate-200">
+        {label}
+      </label>
+      {children}
+      {hint && !errors?.length && (
+        <p id={`${name}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
+          {hint}
+        </p>
+      )}
+      {errors?.map((error) => (
+        <p key={error} id={`${name}-error`} className="text-xs text-red-600 dark:text-red-400" role="alert">
+          {error}
+        </p>
+      ))}
+    </div>
+  );
+}
+
+function describedBy(name: string, errors?: string[], hint?: string) {
+  if (errors?.length) return `${name}-error`;
+  return hint ? `${name}-hint` : undefined;
+}
+
+export function TextInput({
+  name,
+  errors,
+  hint,
+  className = '',
+  ...props
+}: InputHTMLAttributes<HTMLInputElement> & { name: string; errors?: string[]; hint?: string }) {
+  return (
+    <input
+      id={name}
+      name={name}
+      aria-invalid={errors?.length ? true : undefined}
+      aria-describedby={describedBy(name, errors, hint)}
+      className={`${control} ${className}`}
+      {...props}
+    />
+  );
+}
+
+export function TextArea({
+  name,
+  errors,
+  hint,
+  className = '',
+  ...props
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; errors?: string[]; hint?: string }) {
+  return (
+    <textarea
+      id={name}
+      name={name}
+      aria-invalid={errors?.length ? true : undefined}
+      aria-describedby={describedBy(name, errors, hint)}
+      className={`${control} ${className}`}
+      {...props}
+    />
+  );
+}
+
+export function Select({
+  name,
+  errors,
+  className = '',
+  children,
+  ...props
+}: SelectHTMLAttributes<HTMLSelectElement> & { name: string; errors?: string[] }) {
+  return (
+    <select
+      id={props.id ?? name}
+      name={name}
+      aria-invalid={errors?.length ? true : undefined}
+      className={`${control} ${className}`}
+      {...props}
+    >
+      {children}
+    </select>
+  );
+}

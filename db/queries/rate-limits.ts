@@ -1,0 +1,21 @@
+import { lt, sql } from 'drizzle-orm';
+import type { Transaction } from '../client';
+import { rateLimits } from '../schema';
+
+/**
+ * Counts one hit against `key` in the current fixed window and returns the new count and the
+ * window's end. One upsert, so concurrent requests on several app instances count exactly.
+ */
+export async function hitRateLimit(tx: Transaction, key: string, windowSeconds: number) {
+  const windowStart = sql`to_timestamp(floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds})`;
+  const [row] = await tx
+    .insert(rateLimits)
+    .values({ key, windowStart, count: 1, expiresAt: sql`${windowStart} + make_interval(secs => ${windowSeconds})` })
+    .onConflictDoUpdate({ target: [rateLimits.key, rateLimits.windowStart], set: { count: sql`${rateLimits.count} + 1` } })
+    .returning({ count: rateLimits.count, expiresAt: rateLimits.expiresAt });
+  return row!;
+}
+
+export async function deleteExpiredRateLimits(tx: Transaction) {
+  await tx.delete(rateLimits).where(lt(rateLimits.expiresAt, sql`now()`));
+}

@@ -1,0 +1,22 @@
+import type { MemberRole } from '@/db/schema';
+
+// The one server-side role matrix. Every mutating action names a permission; the action
+// wrapper refuses it for roles not listed here, whatever the UI shows.
+//   owner: everything.  admin: everything but owners, keys and deleting the workspace.
+//   member: read-only.
+export const PERMISSIONS = {
+  'workspace:update': ['owner', 'admin'],
+  'workspace:delete': ['owner'],
+  'team:invite': ['owner', 'admin'],
+  'team:manage-members': ['owner', 'admin'],
+  'team:manage-owners': ['owner'],
+  'keys:manage': ['owner'],
+} as const satisfies Record<string, readonly MemberRole[]>;
+
+export type Permission = keyof typeof PERMISSIONS;
+
+export function can(role: MemberRole, permission: Permission): boolean {
+  return (PERMISSIONS[permission] as readonly MemberRole[]).includes(role);
+}
+
+export const ROLE_LABELS: Record<MemberRole, string> = { owner: 'Owner', admin: 'Admin', member: 'Member' };

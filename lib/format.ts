@@ -1,0 +1,20 @@
+// Money arrives from SQL as decimal strings; formatting them never goes through arithmetic.
+
+/** "1234.5" -> "$1,234.50" */
+export function formatUsd(amount: string): string {
+  const [whole = '0', fraction = ''] = amount.replace(/^-/, '').split('.');
+  const cents = (fraction + '00').slice(0, 2);
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${amount.startsWith('-') ? '-' : ''}$${grouped}.${cents}`;
+}
+
+/** Whole percent of `part` in `total`, both decimal strings with at most 8 decimals (exact, via BigInt). */
+export function percentOf(part: string, total: string): number {
+  const scaled = (value: string) => {
+    const [whole = '0', fraction = ''] = value.split('.');
+    return BigInt(whole + (fraction + '00000000').slice(0, 8));
+  };
+  const denominator = scaled(total);
+  if (denominator === 0n) return 0;
+  return Number((scaled(part) * 100n) / denominator);
+}
