@@ -41,7 +41,13 @@ export default defineConfig({
   webServer: {
     command: `rm -rf .data/e2e .data/e2e.lock && npm run db:seed && npx next start -p ${port}`,
     url: `http://localhost:${port}/api/health`,
-    env: { PGLITE_DATA_DIR: '.data/e2e', NEXT_TELEMETRY_DISABLED: '1', AUTH_TRUST_HOST: 'true' },
+    env: {
+      PGLITE_DATA_DIR: '.data/e2e',
+      NEXT_TELEMETRY_DISABLED: '1',
+      AUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only-secret',
+      AUTH_URL: `http://localhost:${port}`,
+      AUTH_PASSWORD_ENABLED: 'true',
+    },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',

@@ -15,6 +15,9 @@ export default defineConfig({
     // Each test file runs in its own process with its own in-memory PGlite database.
     pool: 'forks',
     env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: '' },
+    // next-auth imports `next/server` without an extension, which Node's ESM loader refuses;
+    // letting Vite process it resolves the import the way Next's bundler does.
+    server: { deps: { inline: ['next-auth'] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
   },

@@ -48,7 +48,7 @@ export default async function OverviewPage() {
           value={formatUsd(stats.spend.monthToDateUsd)}
           detail={
             stats.spend.capUsd
-              ? `${used}% of the ${formatUsd(stats.spend.capUsd)} monthly cap`
+              ? `${used === 0 && stats.spend.monthToDateUsd !== '0.00' ? 'Under 1' : used}% of the ${formatUsd(stats.spend.capUsd)} monthly cap`
               : 'No monthly cap set (Settings)'
           }
         />

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { RoleRequiredError, TenantAccessError, type TenantContext, type TenantSession, type Transaction, withTenant } from '@/db/withTenant';
 import { getCurrentSession } from '@/lib/auth/session';
 import { PERMISSIONS, type Permission } from '@/lib/auth/permissions';
-import type { ActionState } from './state';
+import { type ActionState, submittedValues } from './state';
 
 /** Thrown by a handler for an expected failure: the transaction rolls back and the message is shown. */
 export class ActionError extends Error {
@@ -47,6 +47,7 @@ export function defineAction<S extends z.ZodType>(definition: { permission: Perm
               code: 'invalid',
               message: 'Please correct the highlighted fields.',
               fieldErrors: z.flattenError(parsed.error).fieldErrors as Record<string, string[]>,
+              values: submittedValues(raw),
             };
           }
           const { message, result } = await definition.handler(tx, context, parsed.data);
@@ -55,7 +56,7 @@ export function defineAction<S extends z.ZodType>(definition: { permission: Perm
         { roles: PERMISSIONS[definition.permission] },
       );
     } catch (error) {
-      if (error instanceof ActionError) return { status: 'error', code: error.code, message: error.message };
+      if (error instanceof ActionError) return { status: 'error', code: error.code, message: error.message, values: submittedValues(raw) };
       if (error instanceof RoleRequiredError) {
         return { status: 'error', code: 'forbidden', message: 'Your role in this workspace does not allow that.' };
       }

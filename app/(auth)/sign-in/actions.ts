@@ -2,7 +2,7 @@
 
 import { AuthError, CredentialsSignin } from 'next-auth';
 import { z } from 'zod';
-import type { ActionState } from '@/lib/actions/state';
+import { type ActionState, submittedValues } from '@/lib/actions/state';
 import { signIn } from '@/lib/auth/config';
 import { safeCallbackUrl } from '@/lib/auth/redirects';
 
@@ -13,9 +13,11 @@ const passwordSignInSchema = z.object({
 });
 
 export async function signInWithPassword(_previous: ActionState, formData: FormData): Promise<ActionState> {
-  const parsed = passwordSignInSchema.safeParse(Object.fromEntries(formData));
+  const raw = Object.fromEntries(formData);
+  const values = submittedValues(raw);
+  const parsed = passwordSignInSchema.safeParse(raw);
   if (!parsed.success) {
-    return { status: 'error', code: 'invalid', message: 'Please correct the highlighted fields.', fieldErrors: z.flattenError(parsed.error).fieldErrors };
+    return { status: 'error', code: 'invalid', message: 'Please correct the highlighted fields.', fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   }
   try {
     await signIn('credentials', {
@@ -26,10 +28,10 @@ export async function signInWithPassword(_previous: ActionState, formData: FormD
     return { status: 'success' };
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === 'rate_limited') {
-      return { status: 'error', code: 'forbidden', message: 'Too many sign-in attempts. Please wait 15 minutes and try again.' };
+      return { status: 'error', code: 'forbidden', message: 'Too many sign-in attempts. Please wait 15 minutes and try again.', values };
     }
     // One message whatever went wrong, so it never reveals which emails have accounts.
-    if (error instanceof AuthError) return { status: 'error', code: 'invalid', message: 'That email and password do not match.' };
+    if (error instanceof AuthError) return { status: 'error', code: 'invalid', message: 'That email and password do not match.', values };
     throw error; // the redirect after a successful sign-in
   }
 }

@@ -33,7 +33,13 @@ export function CreateSecretKeyForm() {
     <div className="flex flex-col gap-3">
       <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
         <Field label="Key name" name="name" errors={state.fieldErrors?.name}>
-          <TextInput name="name" placeholder="Voice agent" maxLength={60} errors={state.fieldErrors?.name} />
+          <TextInput
+            name="name"
+            placeholder="Voice agent"
+            maxLength={60}
+            defaultValue={state.status === 'error' ? state.values?.name : ''}
+            errors={state.fieldErrors?.name}
+          />
         </Field>
         <div className="sm:pt-7">
           <SubmitButton pendingLabel="Creating…">Create secret key</SubmitButton>

@@ -23,7 +23,7 @@ export function WorkspaceForm({
     <form action={formAction} className="flex flex-col gap-4" noValidate>
       <fieldset disabled={readOnly} className="flex flex-col gap-4">
         <Field label="Workspace name" name="name" errors={state.fieldErrors?.name}>
-          <TextInput name="name" defaultValue={name} required maxLength={100} errors={state.fieldErrors?.name} />
+          <TextInput name="name" defaultValue={state.values?.name ?? name} required maxLength={100} errors={state.fieldErrors?.name} />
         </Field>
         <Field
           label="Allowed domains"
@@ -34,7 +34,7 @@ export function WorkspaceForm({
           <TextArea
             name="allowedDomains"
             rows={4}
-            defaultValue={allowedDomains.join('\n')}
+            defaultValue={state.values?.allowedDomains ?? allowedDomains.join('\n')}
             errors={state.fieldErrors?.allowedDomains}
             hint="domains"
             className="font-mono"
@@ -49,7 +49,7 @@ export function WorkspaceForm({
           <TextInput
             name="monthlySpendCapUsd"
             inputMode="decimal"
-            defaultValue={monthlySpendCapUsd ?? ''}
+            defaultValue={state.values?.monthlySpendCapUsd ?? monthlySpendCapUsd ?? ''}
             placeholder="e.g. 250"
             errors={state.fieldErrors?.monthlySpendCapUsd}
             hint="cap"

@@ -17,10 +17,17 @@ export function InviteForm({ canInviteOwners }: { canInviteOwners: boolean }) {
     <div className="flex flex-col gap-4">
       <form action={formAction} className="grid gap-4 sm:grid-cols-[1fr_10rem_auto] sm:items-start" noValidate>
         <Field label="Email" name="email" errors={state.fieldErrors?.email}>
-          <TextInput name="email" type="email" placeholder="teammate@company.com" required errors={state.fieldErrors?.email} />
+          <TextInput
+            name="email"
+            type="email"
+            placeholder="teammate@company.com"
+            required
+            defaultValue={state.status === 'error' ? state.values?.email : ''}
+            errors={state.fieldErrors?.email}
+          />
         </Field>
         <Field label="Role" name="role" errors={state.fieldErrors?.role}>
-          <Select name="role" defaultValue="member" errors={state.fieldErrors?.role}>
+          <Select name="role" defaultValue={state.values?.role ?? 'member'} errors={state.fieldErrors?.role}>
             <option value="member">Member (read-only)</option>
             <option value="admin">Admin</option>
             {canInviteOwners && <option value="owner">Owner</option>}

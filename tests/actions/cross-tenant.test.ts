@@ -1,0 +1,42 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as settings from '@/app/dashboard/settings/mutations';
+import * as team from '@/app/dashboard/team/mutations';
+import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+
+// Signed in as the owner of tenant B, every action given an id from tenant A answers
+// "not found" and changes nothing in either tenant.
+describe('cross-tenant ids at the action level', () => {
+  let db: Database;
+  let a: Team;
+  let b: Team;
+  beforeAll(async () => {
+    ({ db } = await getDatabase());
+    a = await createTeam(db, 'A');
+    b = await createTeam(db, 'B');
+  });
+  afterAll(closeDatabase);
+
+  const cases = [
+    { name: 'revoke secret key', run: () => settings.revokeSecretKey.run(asOwnerOfB(), { keyId: a.apiKeyId }) },
+    { name: 'revoke invitation', run: () => team.cancelInvitation.run(asOwnerOfB(), { invitationId: a.invitationId }) },
+    { name: 'change role', run: () => team.changeMemberRole.run(asOwnerOfB(), { userId: a.users.target, role: 'admin' }) },
+    { name: 'remove member', run: () => team.removeTeamMember.run(asOwnerOfB(), { userId: a.users.admin }) },
+    { name: 'transfer ownership', run: () => team.transferOwnership.run(asOwnerOfB(), { userId: a.users.member }) },
+  ];
+  const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
+
+  it.each(cases)('$name with an id from another tenant is not found', async ({ run }) => {
+    const beforeA = await snapshotTeam(db, a.tenantId);
+    const beforeB = await snapshotTeam(db, b.tenantId);
+    expect(await run()).toMatchObject({ status: 'error', code: 'not_found' });
+    expect(await snapshotTeam(db, a.tenantId)).toEqual(beforeA);
+    expect(await snapshotTeam(db, b.tenantId)).toEqual(beforeB);
+  });
+
+  it("cannot act in another tenant by claiming its id in the session", async () => {
+    const state = await settings.updateWorkspace.run({ userId: b.users.owner, tenantId: a.tenantId }, { name: 'Hijacked' });
+    expect(state).toMatchObject({ status: 'error', code: 'unauthenticated' });
+    expect((await snapshotTeam(db, a.tenantId)).tenant[0]!.name).toBe(a.name);
+  });
+});

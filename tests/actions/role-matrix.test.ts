@@ -1,0 +1,67 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as settings from '@/app/dashboard/settings/mutations';
+import * as team from '@/app/dashboard/team/mutations';
+import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import type { TenantAction } from '@/lib/actions/define-action';
+import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+
+type Actor = 'owner' | 'admin' | 'member';
+type Case = { name: string; action: TenantAction; input: (team: Team) => Record<string, string>; allowed: Actor[] };
+
+// The expected matrix, written out by hand (not derived from lib/auth/permissions.ts) so the
+// test checks the rules rather than restating them.
+const CASES: Case[] = [
+  { name: 'update workspace settings', action: settings.updateWorkspace, input: () => ({ name: 'Renamed', allowedDomains: 'example.com', monthlySpendCapUsd: '100' }), allowed: ['owner', 'admin'] },
+  { name: 'rotate the publishable key', action: settings.rotatePublishableKey, input: () => ({}), allowed: ['owner'] },
+  { name: 'create a secret key', action: settings.createSecretKey, input: () => ({ name: 'CI' }), allowed: ['owner'] },
+  { name: 'revoke a secret key', action: settings.revokeSecretKey, input: (t) => ({ keyId: t.apiKeyId }), allowed: ['owner'] },
+  { name: 'delete the workspace', action: settings.deleteWorkspace, input: (t) => ({ confirmName: t.name }), allowed: ['owner'] },
+  { name: 'invite a member', action: team.inviteMember, input: () => ({ email: 'new@example.com', role: 'member' }), allowed: ['owner', 'admin'] },
+  { name: 'invite an owner', action: team.inviteMember, input: () => ({ email: 'boss@example.com', role: 'owner' }), allowed: ['owner'] },
+  { name: 'revoke an invitation', action: team.cancelInvitation, input: (t) => ({ invitationId: t.invitationId }), allowed: ['owner', 'admin'] },
+  { name: "change a member's role", action: team.changeMemberRole, input: (t) => ({ userId: t.users.target, role: 'admin' }), allowed: ['owner', 'admin'] },
+  { name: 'promote a member to owner', action: team.changeMemberRole, input: (t) => ({ userId: t.users.target, role: 'owner' }), allowed: ['owner'] },
+  { name: 'demote an owner', action: team.changeMemberRole, input: (t) => ({ userId: t.users.secondOwner, role: 'member' }), allowed: ['owner'] },
+  { name: 'remove a member', action: team.removeTeamMember, input: (t) => ({ userId: t.users.target }), allowed: ['owner', 'admin'] },
+  { name: 'remove an owner', action: team.removeTeamMember, input: (t) => ({ userId: t.users.secondOwner }), allowed: ['owner'] },
+  { name: 'transfer ownership', action: team.transferOwnership, input: (t) => ({ userId: t.users.target }), allowed: ['owner'] },
+];
+
+describe('role matrix', () => {
+  let db: Database;
+  beforeAll(async () => {
+    ({ db } = await getDatabase());
+  });
+  afterAll(closeDatabase);
+
+  it('covers every mutating action of the dashboard', () => {
+    const all = [...Object.values(settings), ...Object.values(team)].filter(
+      (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
+    );
+    for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);
+  });
+
+  describe.each(CASES)('$name', ({ action, input, allowed }) => {
+    it.each(['owner', 'admin', 'member'] as const)('as %s', async (actor) => {
+      const t = await createTeam(db);
+      const before = await snapshotTeam(db, t.tenantId);
+      const state = await action.run({ userId: t.users[actor], tenantId: t.tenantId }, input(t));
+      if (allowed.includes(actor)) {
+        expect(state, JSON.stringify(state)).toMatchObject({ status: 'success' });
+        expect(await snapshotTeam(db, t.tenantId)).not.toEqual(before);
+      } else {
+        expect(state).toMatchObject({ status: 'error', code: 'forbidden' });
+        expect(await snapshotTeam(db, t.tenantId)).toEqual(before);
+      }
+    });
+  });
+
+  it('refuses every action to someone who is not a member', async () => {
+    const t = await createTeam(db);
+    const outsider = await createTeam(db, 'Other');
+    for (const { action, input } of CASES) {
+      const state = await action.run({ userId: outsider.users.owner, tenantId: t.tenantId }, input(t));
+      expect(state).toMatchObject({ status: 'error', code: 'unauthenticated' });
+    }
+  });
+});

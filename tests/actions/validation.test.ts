@@ -1,0 +1,50 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as settings from '@/app/dashboard/settings/mutations';
+import * as team from '@/app/dashboard/team/mutations';
+import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import type { TenantAction } from '@/lib/actions/define-action';
+import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+
+type Case = { name: string; action: TenantAction; input: (t: Team) => Record<string, string>; fields: string[] };
+
+const CASES: Case[] = [
+  { name: 'workspace: empty name, bad domain, bad cap', action: settings.updateWorkspace, input: () => ({ name: ' ', allowedDomains: 'not a domain!', monthlySpendCapUsd: '-5' }), fields: ['name', 'allowedDomains', 'monthlySpendCapUsd'] },
+  { name: 'workspace: name too long, cap with 3 decimals', action: settings.updateWorkspace, input: () => ({ name: 'x'.repeat(101), allowedDomains: '', monthlySpendCapUsd: '10.555' }), fields: ['name', 'monthlySpendCapUsd'] },
+  { name: 'secret key: empty name', action: settings.createSecretKey, input: () => ({ name: '' }), fields: ['name'] },
+  { name: 'secret key: malformed id', action: settings.revokeSecretKey, input: () => ({ keyId: '42' }), fields: ['keyId'] },
+  { name: 'delete workspace: no confirmation', action: settings.deleteWorkspace, input: () => ({ confirmName: '' }), fields: ['confirmName'] },
+  { name: 'invite: bad email and role', action: team.inviteMember, input: () => ({ email: 'nope', role: 'emperor' }), fields: ['email', 'role'] },
+  { name: 'invitation: malformed id', action: team.cancelInvitation, input: () => ({ invitationId: 'x' }), fields: ['invitationId'] },
+  { name: 'role: unknown role', action: team.changeMemberRole, input: (t) => ({ userId: t.users.target, role: 'root' }), fields: ['role'] },
+  { name: 'remove: malformed id', action: team.removeTeamMember, input: () => ({ userId: 'me' }), fields: ['userId'] },
+  { name: 'transfer: malformed id', action: team.transferOwnership, input: () => ({ userId: '' }), fields: ['userId'] },
+];
+
+describe('bad input', () => {
+  let db: Database;
+  let t: Team;
+  beforeAll(async () => {
+    ({ db } = await getDatabase());
+    t = await createTeam(db);
+  });
+  afterAll(closeDatabase);
+
+  it.each(CASES)('$name: field errors, nothing written', async ({ action, input, fields }) => {
+    const before = await snapshotTeam(db, t.tenantId);
+    const state = await action.run({ userId: t.users.owner, tenantId: t.tenantId }, input(t));
+    expect(state).toMatchObject({ status: 'error', code: 'invalid' });
+    expect(Object.keys(state.fieldErrors ?? {}).sort()).toEqual([...fields].sort());
+    expect(await snapshotTeam(db, t.tenantId)).toEqual(before);
+  });
+
+  it('hands back what was typed (but never a password) so the form keeps it', async () => {
+    const state = await team.inviteMember.run({ userId: t.users.owner, tenantId: t.tenantId }, { email: 'nope', role: 'member', password: 'x' });
+    expect(state.values).toEqual({ email: 'nope', role: 'member' });
+  });
+
+  it('refuses to delete the workspace when the typed name does not match', async () => {
+    const state = await settings.deleteWorkspace.run({ userId: t.users.owner, tenantId: t.tenantId }, { confirmName: 'wrong' });
+    expect(state).toMatchObject({ status: 'error', message: expect.stringContaining('does not match') });
+    expect((await snapshotTeam(db, t.tenantId)).tenant).toHaveLength(1);
+  });
+});

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import type { Database } from '@/db/client';
+import { apiKeys, invitations, memberships, type MemberRole, tenants, users } from '@/db/schema';
+
+export type Team = {
+  tenantId: string;
+  name: string;
+  users: Record<'owner' | 'secondOwner' | 'admin' | 'member' | 'target', string>;
+  invitationId: string;
+  apiKeyId: string;
+};
+
+/** A workspace with one user per role, a second owner, a plain member to act on, an invitation and a key. */
+export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
+  const suffix = randomUUID().slice(0, 8);
+  const name = `${label} ${suffix}`;
+  const [tenant] = await db.insert(tenants).values({ name, publishableKey: `pk_test_${suffix}` }).returning();
+  const roles: Record<keyof Team['users'], MemberRole> = {
+    owner: 'owner',
+    secondOwner: 'owner',
+    admin: 'admin',
+    member: 'member',
+    target: 'member',
+  };
+  const ids = {} as Team['users'];
+  for (const [key, role] of Object.entries(roles) as Array<[keyof Team['users'], MemberRole]>) {
+    const [user] = await db.insert(users).values({ email: `${key}-${suffix}@example.com`, name: key }).returning();
+    await db.insert(memberships).values({ tenantId: tenant!.id, userId: user!.id, role });
+    ids[key] = user!.id;
+  }
+  const [invitation] = await db
+    .insert(invitations)
+    .values({ tenantId: tenant!.id, email: `invitee-${suffix}@example.com`, tokenHash: `hash-${suffix}`, expiresAt: new Date(Date.now() + 86_400_000) })
+    .returning();
+  const [key] = await db
+    .insert(apiKeys)
+    .values({ tenantId: tenant!.id, name: 'Agent', prefix: 'sk_live_abcd', keyHash: `key-${suffix}` })
+    .returning();
+  return { tenantId: tenant!.id, name, users: ids, invitationId: invitation!.id, apiKeyId: key!.id };
+}
+
+/** Everything an action could change about a team, for before/after comparisons. */
+export async function snapshotTeam(db: Database, tenantId: string) {
+  const { eq } = await import('drizzle-orm');
+  return {
+    tenant: await db.select().from(tenants).where(eq(tenants.id, tenantId)),
+    members: await db.select().from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(memberships.userId),
+    invitations: await db.select().from(invitations).where(eq(invitations.tenantId, tenantId)).orderBy(invitations.id),
+    keys: await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(apiKeys.id),
+  };
+}
