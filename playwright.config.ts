@@ -10,6 +10,7 @@ function chromiumPath(): string {
 }
 
 const port = Number(process.env.E2E_PORT ?? 3100);
+const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 3101);
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -38,7 +39,15 @@ export default defineConfig({
   },
   projects: [{ name: 'chromium', use: { ...devices['Desktop Chrome'] } }],
   // A production build (`npm run test:e2e` builds first) on a fresh, seeded embedded database.
-  webServer: {
+  webServer: [
+    {
+      command: `tsx e2e/oidc-provider.ts`,
+      url: `http://localhost:${oidcPort}/.well-known/openid-configuration`,
+      env: { OIDC_PORT: String(oidcPort), APP_URL: `http://localhost:${port}` },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
     command: `rm -rf .data/e2e .data/e2e.lock && npm run db:seed && npx next start -p ${port}`,
     url: `http://localhost:${port}/api/health`,
     env: {
@@ -47,9 +56,14 @@ export default defineConfig({
       AUTH_SECRET: 'e2e-only-secret-e2e-only-secret-e2e-only-secret',
       AUTH_URL: `http://localhost:${port}`,
       AUTH_PASSWORD_ENABLED: 'true',
+      AUTH_OIDC_ISSUER: `http://localhost:${oidcPort}`,
+      AUTH_OIDC_ID: 'e2e-client',
+      AUTH_OIDC_SECRET: 'e2e-client-secret-that-is-long-enough',
+      AUTH_OIDC_NAME: 'Test SSO',
     },
     reuseExistingServer: false,
     timeout: 120_000,
     stdout: 'pipe',
-  },
+    },
+  ],
 });
