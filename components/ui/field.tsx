@@ -3,23 +3,24 @@ import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes 
 const control =
   'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
 
-type FieldProps = { label: string; name: string; errors?: string[]; hint?: string; children: React.ReactNode };
+// `name` doubles as the control's id; pass `id` when two forms on a page share a field name.
+type FieldProps = { label: string; name: string; id?: string; errors?: string[]; hint?: string; children: React.ReactNode };
 
 /** A labelled form control with its hint and field errors wired up for screen readers. */
-export function Field({ label, name, errors, hint, children }: FieldProps) {
+export function Field({ label, name, id = name, errors, hint, children }: FieldProps) {
   return (
     <div className="flex flex-col gap-1.5">
-      <label htmlFor={name} className="text-sm font-medium text-slate-800 dark:text-slate-200">
+      <label htmlFor={id} className="text-sm font-medium text-slate-800 dark:text-slate-200">
         {label}
       </label>
       {children}
       {hint && !errors?.length && (
-        <p id={`${name}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
+        <p id={`${id}-hint`} className="text-xs text-slate-500 dark:text-slate-400">
           {hint}
         </p>
       )}
       {errors?.map((error) => (
-        <p key={error} id={`${name}-error`} className="text-xs text-red-600 dark:text-red-400" role="alert">
+        <p key={error} id={`${id}-error`} className="text-xs text-red-600 dark:text-red-400" role="alert">
           {error}
         </p>
       ))}
@@ -27,24 +28,25 @@ export function Field({ label, name, errors, hint, children }: FieldProps) {
   );
 }
 
-function describedBy(name: string, errors?: string[], hint?: string) {
-  if (errors?.length) return `${name}-error`;
-  return hint ? `${name}-hint` : undefined;
+function describedBy(id: string, errors?: string[], hasHint?: boolean) {
+  if (errors?.length) return `${id}-error`;
+  return hasHint ? `${id}-hint` : undefined;
 }
 
 export function TextInput({
   name,
+  id = name,
   errors,
-  hint,
+  hasHint,
   className = '',
   ...props
-}: InputHTMLAttributes<HTMLInputElement> & { name: string; errors?: string[]; hint?: string }) {
+}: InputHTMLAttributes<HTMLInputElement> & { name: string; errors?: string[]; hasHint?: boolean }) {
   return (
     <input
-      id={name}
+      id={id}
       name={name}
       aria-invalid={errors?.length ? true : undefined}
-      aria-describedby={describedBy(name, errors, hint)}
+      aria-describedby={describedBy(id, errors, hasHint)}
       className={`${control} ${className}`}
       {...props}
     />
@@ -54,16 +56,16 @@ export function TextInput({
 export function TextArea({
   name,
   errors,
-  hint,
+  hasHint,
   className = '',
   ...props
-}: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; errors?: string[]; hint?: string }) {
+}: TextareaHTMLAttributes<HTMLTextAreaElement> & { name: string; errors?: string[]; hasHint?: boolean }) {
   return (
     <textarea
       id={name}
       name={name}
       aria-invalid={errors?.length ? true : undefined}
-      aria-describedby={describedBy(name, errors, hint)}
+      aria-describedby={describedBy(name, errors, hasHint)}
       className={`${control} ${className}`}
       {...props}
     />

@@ -32,9 +32,10 @@ export function CreateSecretKeyForm() {
   return (
     <div className="flex flex-col gap-3">
       <form action={formAction} className="grid gap-3 sm:grid-cols-[1fr_auto] sm:items-start" noValidate>
-        <Field label="Key name" name="name" errors={state.fieldErrors?.name}>
+        <Field label="Key name" name="name" id="key-name" errors={state.fieldErrors?.name}>
           <TextInput
             name="name"
+            id="key-name"
             placeholder="Voice agent"
             maxLength={60}
             defaultValue={state.status === 'error' ? state.values?.name : ''}

@@ -11,7 +11,7 @@ const allowedDomainsField = z
   .max(5000)
   .default('')
   .transform((text, ctx) => {
-    const entries = text.split(/[\s,]+/).filter(Boolean);
+    const entries = text.split(/[\n,]+/).map((entry) => entry.trim()).filter(Boolean);
     const origins: string[] = [];
     for (const entry of entries) {
       const origin = normalizeOriginPattern(entry);

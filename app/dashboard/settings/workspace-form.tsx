@@ -36,7 +36,7 @@ export function WorkspaceForm({
             rows={4}
             defaultValue={state.values?.allowedDomains ?? allowedDomains.join('\n')}
             errors={state.fieldErrors?.allowedDomains}
-            hint="domains"
+            hasHint
             className="font-mono"
           />
         </Field>
@@ -52,7 +52,7 @@ export function WorkspaceForm({
             defaultValue={state.values?.monthlySpendCapUsd ?? monthlySpendCapUsd ?? ''}
             placeholder="e.g. 250"
             errors={state.fieldErrors?.monthlySpendCapUsd}
-            hint="cap"
+            hasHint
           />
         </Field>
       </fieldset>

@@ -32,7 +32,7 @@ export function RegisterFromInvitationForm({ token, email }: { token: string; em
         <TextInput name="name" autoComplete="name" errors={state.fieldErrors?.name} />
       </Field>
       <Field label="Password" name="password" errors={state.fieldErrors?.password} hint="At least 10 characters.">
-        <TextInput name="password" type="password" autoComplete="new-password" errors={state.fieldErrors?.password} hint="password" />
+        <TextInput name="password" type="password" autoComplete="new-password" errors={state.fieldErrors?.password} hasHint />
       </Field>
       <FormMessage state={state} />
       <SubmitButton pendingLabel="Creating account…" className="w-full">

@@ -1,0 +1,40 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { closeDatabase } from '@/db/client';
+import { clientIp, consumeRateLimit } from '@/lib/rate-limit';
+
+describe('rate limits stored in Postgres', () => {
+  afterAll(closeDatabase);
+
+  it('allows up to the limit in a window, then refuses with the time left', async () => {
+    const limit = { limit: 3, windowSeconds: 600 };
+    const results = [];
+    for (let i = 0; i < 5; i++) results.push(await consumeRateLimit('test:burst', limit));
+    expect(results.map((r) => r.allowed)).toEqual([true, true, true, false, false]);
+    expect(results[4]!.retryAfterSeconds).toBeGreaterThan(0);
+    expect(results[4]!.retryAfterSeconds).toBeLessThanOrEqual(600);
+    // Other keys are counted separately.
+    expect((await consumeRateLimit('test:other', limit)).allowed).toBe(true);
+  });
+
+  it('counts concurrent hits exactly', async () => {
+    const results = await Promise.all(Array.from({ length: 20 }, () => consumeRateLimit('test:concurrent', { limit: 10, windowSeconds: 600 })));
+    expect(results.filter((r) => r.allowed)).toHaveLength(10);
+  });
+
+  it('starts again in a new window', async () => {
+    const limit = { limit: 1, windowSeconds: 1 };
+    let refused;
+    for (let attempt = 0; attempt < 10 && !refused; attempt++) {
+      const result = await consumeRateLimit('test:window', limit);
+      if (!result.allowed) refused = result;
+    }
+    expect(refused).toBeDefined();
+    await new Promise((resolve) => setTimeout(resolve, refused!.retryAfterSeconds * 1000 + 50));
+    expect((await consumeRateLimit('test:window', limit)).allowed).toBe(true);
+  });
+
+  it('takes the client address from the first forwarded hop', () => {
+    expect(clientIp(new Headers({ 'x-forwarded-for': '203.0.113.7, 10.0.0.1' }))).toBe('203.0.113.7');
+    expect(clientIp(new Headers())).toBe('unknown');
+  });
+});
