@@ -1,7 +1,7 @@
 import type { InputHTMLAttributes, SelectHTMLAttributes, TextareaHTMLAttributes } from 'react';
 
 const control =
-  'block w-full rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
+  'block rounded-md border border-slate-300 bg-white px-3 py-2 text-sm text-slate-900 shadow-sm placeholder:text-slate-400 focus:border-indigo-500 focus:outline-none focus:ring-2 focus:ring-indigo-500/30 aria-[invalid=true]:border-red-500 dark:border-slate-700 dark:bg-slate-900 dark:text-slate-100';
 
 // `name` doubles as the control's id; pass `id` when two forms on a page share a field name.
 type FieldProps = { label: string; name: string; id?: string; errors?: string[]; hint?: string; children: React.ReactNode };
@@ -47,7 +47,7 @@ export function TextInput({
       name={name}
       aria-invalid={errors?.length ? true : undefined}
       aria-describedby={describedBy(id, errors, hasHint)}
-      className={`${control} ${className}`}
+      className={`${control} w-full ${className}`}
       {...props}
     />
   );
@@ -66,7 +66,7 @@ export function TextArea({
       name={name}
       aria-invalid={errors?.length ? true : undefined}
       aria-describedby={describedBy(name, errors, hasHint)}
-      className={`${control} ${className}`}
+      className={`${control} w-full ${className}`}
       {...props}
     />
   );
@@ -75,7 +75,7 @@ export function TextArea({
 export function Select({
   name,
   errors,
-  className = '',
+  className = 'w-full',
   children,
   ...props
 }: SelectHTMLAttributes<HTMLSelectElement> & { name: string; errors?: string[] }) {
