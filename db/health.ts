@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { sql } from 'drizzle-orm';
 import { bigint, pgSchema } from 'drizzle-orm/pg-core';
+import { InvalidEnvironmentError } from '@/lib/env';
 import { getDatabase, MIGRATIONS_FOLDER } from './client';
 
 export type DatabaseHealth =
@@ -47,6 +48,10 @@ export async function checkDatabaseHealth(): Promise<DatabaseHealth> {
     return { ok: true, driver, migrations: { applied, expected } };
   } catch (error) {
     if (errorCode(error) === UNDEFINED_TABLE) return { ok: false, reason: behind(0) };
+    if (error instanceof InvalidEnvironmentError) {
+      console.error(error.message);
+      return { ok: false, reason: 'The server configuration is invalid; the server log names the variables to fix.' };
+    }
     console.error('Health check: database unreachable', error);
     return { ok: false, reason: 'The database is unreachable.' };
   }

@@ -52,6 +52,13 @@ const envSchema = z.object({
 
 export type Env = z.infer<typeof envSchema>;
 
+export class InvalidEnvironmentError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid environment configuration:\n${problems.map((problem) => `  ${problem}`).join('\n')}`);
+    this.name = 'InvalidEnvironmentError';
+  }
+}
+
 let cached: Env | undefined;
 
 // Parsed on first use, not at import, so `next build` never needs runtime secrets.
@@ -59,11 +66,10 @@ export function getEnv(): Env {
   if (cached) return cached;
   const parsed = envSchema.safeParse(process.env);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `  ${issue.path.join('.')}: ${issue.message}`);
-    throw new Error(`Invalid environment configuration:\n${problems.join('\n')}`);
+    throw new InvalidEnvironmentError(parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`));
   }
   if (parsed.data.NODE_ENV === 'production' && !parsed.data.AUTH_SECRET) {
-    throw new Error('Invalid environment configuration:\n  AUTH_SECRET: required in production (openssl rand -base64 32)');
+    throw new InvalidEnvironmentError(['AUTH_SECRET: required in production (openssl rand -base64 32)']);
   }
   cached = parsed.data;
   return cached;
