@@ -15,11 +15,15 @@ export function ActionForm({
   children,
   className = 'flex flex-wrap items-center gap-2',
   confirm,
+  showSuccess = false,
 }: {
   action: ServerAction;
   children: React.ReactNode;
   className?: string;
+  /** Asked before submitting, for destructive actions. */
   confirm?: string;
+  /** Also show the success message (by default the refreshed page is the feedback). */
+  showSuccess?: boolean;
 }) {
   const [state, formAction] = useActionState(action, idleState);
   return (
@@ -31,7 +35,7 @@ export function ActionForm({
       }}
     >
       <div className={className}>{children}</div>
-      {state.status === 'error' && <FormMessage state={state} />}
+      {(state.status === 'error' || showSuccess) && <FormMessage state={state} />}
     </form>
   );
 }

@@ -5,27 +5,7 @@ import { Field, TextInput } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { idleState } from '@/lib/actions/state';
-import { createSecretKeyAction, deleteWorkspaceAction, rotatePublishableKeyAction } from './actions';
-
-export function RotatePublishableKeyForm() {
-  const [state, formAction] = useActionState(rotatePublishableKeyAction, idleState);
-  return (
-    <form
-      action={formAction}
-      className="flex flex-col gap-2"
-      onSubmit={(event) => {
-        if (!window.confirm('Rotate the publishable key? Snippets using the old key stop working.')) event.preventDefault();
-      }}
-    >
-      <div>
-        <SubmitButton variant="secondary" pendingLabel="Rotating…">
-          Rotate key
-        </SubmitButton>
-      </div>
-      <FormMessage state={state} />
-    </form>
-  );
-}
+import { createSecretKeyAction, deleteWorkspaceAction } from './actions';
 
 export function CreateSecretKeyForm() {
   const [state, formAction] = useActionState(createSecretKeyAction, idleState);

@@ -6,8 +6,8 @@ import { listApiKeys } from '@/db/queries/api-keys';
 import { getTenantById } from '@/db/queries/tenants';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
-import { revokeSecretKeyAction } from './actions';
-import { CreateSecretKeyForm, DeleteWorkspaceForm, RotatePublishableKeyForm } from './keys';
+import { revokeSecretKeyAction, rotatePublishableKeyAction } from './actions';
+import { CreateSecretKeyForm, DeleteWorkspaceForm } from './keys';
 import { WorkspaceForm } from './workspace-form';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -46,7 +46,13 @@ export default async function SettingsPage() {
         <p className="mb-3 break-all rounded-md bg-slate-100 px-3 py-2 font-mono text-sm dark:bg-slate-800" data-testid="publishable-key">
           {tenant.publishableKey}
         </p>
-        {canManageKeys && <RotatePublishableKeyForm />}
+        {canManageKeys && (
+          <ActionForm action={rotatePublishableKeyAction} confirm="Rotate the publishable key? Snippets using the old key stop working." showSuccess>
+            <SubmitButton variant="secondary" pendingLabel="Rotating…">
+              Rotate key
+            </SubmitButton>
+          </ActionForm>
+        )}
       </Card>
 
       <Card
