@@ -127,13 +127,18 @@ function authConfig(): NextAuthConfig {
         if (user?.id) {
           const workspace = await resolveWorkspaceOnSignIn({ id: user.id, email: user.email, name: user.name });
           token.tenantId = workspace.tenantId;
+          token.role = workspace.role;
           token.sessionVersion = user.sessionVersion ?? 0;
         }
         // Switching workspace: only to one the user is a member of.
         const requested = (session as { tenantId?: unknown } | undefined)?.tenantId;
         if (trigger === 'update' && token.sub && typeof requested === 'string') {
           const workspaces = await withSystem((tx) => listUserWorkspaces(tx, token.sub!));
-          if (workspaces.some((workspace) => workspace.tenantId === requested)) token.tenantId = requested;
+          const chosen = workspaces.find((workspace) => workspace.tenantId === requested);
+          if (chosen) {
+            token.tenantId = chosen.tenantId;
+            token.role = chosen.role;
+          }
         }
         return token;
       },

@@ -1,4 +1,4 @@
-import type { NextAuthConfig } from 'next-auth';
+import type { NextAuthConfig, Session } from 'next-auth';
 
 // The part of the Auth.js configuration the request gate (proxy.ts) needs: how to read a
 // session token. No providers, no database: the gate only decides "signed in or not"; the
@@ -14,6 +14,8 @@ export const edgeAuthConfig = {
       // Claims this app adds to the token (see the jwt callback in config.ts).
       session.tenantId = typeof token.tenantId === 'string' ? token.tenantId : '';
       session.sessionVersion = typeof token.sessionVersion === 'number' ? token.sessionVersion : 0;
+      // The role at sign-in, for display only: authorization re-reads it from the database.
+      session.role = typeof token.role === 'string' ? (token.role as Session['role']) : undefined;
       return session;
     },
   },
