@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { apiKeys, users } from '../schema';

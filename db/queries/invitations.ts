@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { invitations, type MemberRole, tenants } from '../schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, asc, count, desc, eq } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { type MemberRole, memberships, tenants, users } from '../schema';

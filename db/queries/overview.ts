@@ -1,3 +1,4 @@
+import 'server-only';
 import { and, count, eq, gte, sql, sum } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { costEvents, knowledgeDocuments, messages, sessions, tenants, widgets } from '../schema';

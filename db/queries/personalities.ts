@@ -1,3 +1,4 @@
+import 'server-only';
 import type { Transaction } from '../client';
 import { aiPersonalities, type NewAiPersonality } from '../schema';
 

@@ -1,3 +1,4 @@
+import 'server-only';
 import { lt, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { rateLimits } from '../schema';

@@ -1,3 +1,4 @@
+import 'server-only';
 import { eq } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { type NewTenant, tenants } from '../schema';
