@@ -29,6 +29,11 @@ const tsvector = customType<{ data: string }>({
   dataType: () => 'tsvector',
 });
 
+const bytea = customType<{ data: Buffer; driverData: Buffer | Uint8Array }>({
+  dataType: () => 'bytea',
+  fromDriver: (value) => Buffer.from(value),
+});
+
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 const updatedAt = () =>
   timestamp('updated_at', { withTimezone: true })
@@ -426,6 +431,22 @@ export const knowledgeDocuments = pgTable(
 );
 export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;
 export type NewKnowledgeDocument = typeof knowledgeDocuments.$inferInsert;
+
+// The uploaded file, kept only until its text has been extracted, so a failed or interrupted
+// ingestion can be retried without asking for the file again.
+export const knowledgeSources = pgTable(
+  'knowledge_sources',
+  {
+    tenantId: tenantId(),
+    documentId: uuid('document_id').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.tenantId, t.documentId] }),
+    foreignKey({ columns: [t.tenantId, t.documentId], foreignColumns: [knowledgeDocuments.tenantId, knowledgeDocuments.id] }).onDelete('cascade'),
+  ],
+);
 
 export const knowledgeChunks = pgTable(
   'knowledge_chunks',

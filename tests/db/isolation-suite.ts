@@ -73,6 +73,17 @@ const FIXTURES: Record<string, Fixture> = {
     table: schema.knowledgeDocuments,
     row: async (_db, p) => ({ tenantId: p.tenantId, title: `Doc ${unique()}`, sourceType: 'text' }),
   },
+  knowledge_sources: {
+    table: schema.knowledgeSources,
+    // One source per document: each row needs a document of its own.
+    row: async (db, p) => {
+      const [document] = await db
+        .insert(schema.knowledgeDocuments)
+        .values({ tenantId: p.tenantId, title: `Upload ${unique()}`, sourceType: 'upload' })
+        .returning({ id: schema.knowledgeDocuments.id });
+      return { tenantId: p.tenantId, documentId: document!.id, bytes: Buffer.from('hello') };
+    },
+  },
   knowledge_chunks: {
     table: schema.knowledgeChunks,
     row: async (_db, p) => ({
@@ -148,6 +159,9 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       for (const [name, fixture] of Object.entries(FIXTURES)) {
         await db.insert(fixture.table).values((await fixture.row(db, a)) as never);
         await db.insert(fixture.table).values((await fixture.row(db, b)) as never);
+      }
+      // Counted once every fixture exists: some fixtures add rows to other tables.
+      for (const [name, fixture] of Object.entries(FIXTURES)) {
         const [count] = await db
           .select({ n: sql<number>`count(*)::int` })
           .from(fixture.table)
