@@ -1,0 +1,219 @@
+import 'server-only';
+import { Readability } from '@mozilla/readability';
+import { parseHTML } from 'linkedom';
+import mammoth from 'mammoth';
+import { extractText, getDocumentProxy, getMeta } from 'unpdf';
+
+// Turns an uploaded file into markdown-flavoured plain text: headings as `#` lines, list items
+// as `- ` lines, table rows as `a | b` lines, so the chunker can follow the structure.
+// The type is detected from the bytes, never trusted from the file name.
+
+export type DocumentType = 'pdf' | 'docx' | 'html' | 'markdown' | 'text';
+
+export type ExtractedDocument = { type: DocumentType; title?: string; text: string; pageCount?: number };
+
+/** A file that cannot be indexed, with a reason a person understands. Never retried. */
+export class ExtractionError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ExtractionError';
+  }
+}
+
+const MIME_TYPES: Record<DocumentType, string> = {
+  pdf: 'application/pdf',
+  docx: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+  html: 'text/html',
+  markdown: 'text/markdown',
+  text: 'text/plain',
+};
+
+export const mimeTypeOf = (type: DocumentType) => MIME_TYPES[type];
+
+const startsWith = (bytes: Uint8Array, ...signature: number[]) => signature.every((byte, i) => bytes[i] === byte);
+
+function containsAscii(bytes: Uint8Array, needle: string, limit = bytes.length): boolean {
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(limit, bytes.length)).includes(needle, 0, 'latin1');
+}
+
+/** UTF-16 without a byte-order mark: mostly-ASCII text has a zero in every other byte. */
+function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined {
+  const sample = bytes.subarray(0, 4096);
+  if (sample.length < 4) return undefined;
+  let evenZeros = 0;
+  let oddZeros = 0;
+  for (let i = 0; i + 1 < sample.length; i += 2) {
+    if (sample[i] === 0) evenZeros++;
+    if (sample[i + 1] === 0) oddZeros++;
+  }
+  const pairs = Math.floor(sample.length / 2);
+  if (evenZeros / pairs > 0.4 && oddZeros / pairs < 0.05) return 'utf-16be';
+  if (oddZeros / pairs > 0.4 && evenZeros / pairs < 0.05) return 'utf-16le';
+  return undefined;
+}
+
+/** Decodes text as UTF-8 (BOM aware), UTF-16 (with or without a BOM), or Windows-1252 when it is not valid UTF-8. */
+export function decodeText(bytes: Uint8Array): string {
+  if (startsWith(bytes, 0xff, 0xfe)) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
+  if (startsWith(bytes, 0xfe, 0xff)) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
+  const utf16 = utf16WithoutBom(bytes);
+  if (utf16) return new TextDecoder(utf16).decode(bytes);
+  try {
+    return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(bytes);
+  } catch {
+    return new TextDecoder('windows-1252').decode(bytes);
+  }
+}
+
+function looksBinary(bytes: Uint8Array): boolean {
+  const sample = bytes.subarray(0, 8192);
+  let control = 0;
+  for (const byte of sample) {
+    if (byte === 0) return true;
+    if (byte < 9 || (byte > 13 && byte < 32)) control++;
+  }
+  return sample.length > 0 && control / sample.length > 0.1;
+}
+
+export function detectType(bytes: Uint8Array, fileName = ''): DocumentType {
+  if (startsWith(bytes, 0x25, 0x50, 0x44, 0x46, 0x2d)) return 'pdf';
+  if (startsWith(bytes, 0x50, 0x4b, 0x03, 0x04)) {
+    if (containsAscii(bytes, 'word/')) return 'docx';
+    if (containsAscii(bytes, 'xl/')) throw new ExtractionError('Spreadsheets (.xlsx) are not supported. Export the sheet as a PDF or paste its text into a .txt file.');
+    if (containsAscii(bytes, 'ppt/')) throw new ExtractionError('Presentations (.pptx) are not supported. Export the slides as a PDF.');
+    if (containsAscii(bytes, 'epub')) throw new ExtractionError('E-books (.epub) are not supported.');
+    if (containsAscii(bytes, 'opendocument')) throw new ExtractionError('OpenDocument files (.odt, .ods, .odp) are not supported. Save the file as .docx or PDF.');
+    throw new ExtractionError('ZIP archives are not supported. Upload the documents inside it one by one.');
+  }
+  if (startsWith(bytes, 0xd0, 0xcf, 0x11, 0xe0)) {
+    throw new ExtractionError('Old Microsoft Office files (.doc, .xls, .msg) are not supported. Save the file as .docx or PDF.');
+  }
+  if (startsWith(bytes, 0x89, 0x50, 0x4e, 0x47) || startsWith(bytes, 0xff, 0xd8, 0xff) || startsWith(bytes, 0x47, 0x49, 0x46)) {
+    throw new ExtractionError('Images are not supported: there is no text to read in them.');
+  }
+  if (startsWith(bytes, 0x7b, 0x5c, 0x72, 0x74, 0x66)) throw new ExtractionError('Rich Text Format (.rtf) is not supported. Save it as .docx or PDF.');
+  if (!startsWith(bytes, 0xff, 0xfe) && !startsWith(bytes, 0xfe, 0xff) && !utf16WithoutBom(bytes) && looksBinary(bytes)) {
+    throw new ExtractionError('This file is not a supported type. Upload text, Markdown, HTML, PDF or DOCX.');
+  }
+  const head = decodeText(bytes.subarray(0, 4096)).trimStart().toLowerCase();
+  if (/^(<!doctype html|<html[\s>]|<head[\s>]|<body[\s>])/.test(head) || (/\.x?html?$/i.test(fileName) && head.startsWith('<'))) return 'html';
+  if (/\.(md|markdown)$/i.test(fileName)) return 'markdown';
+  return 'text';
+}
+
+const BLOCK_TAGS = new Set(['P', 'DIV', 'SECTION', 'ARTICLE', 'BLOCKQUOTE', 'PRE', 'FIGCAPTION', 'DD', 'DT', 'ADDRESS']);
+
+/** Walks an HTML tree into the markdown-flavoured text the chunker understands. */
+function htmlToText(root: Element): string {
+  const blocks: string[] = [];
+  const clean = (text: string) => text.replace(/\s+/g, ' ').trim();
+  const visit = (node: Element) => {
+    for (const child of Array.from(node.children)) {
+      const tag = child.tagName;
+      if (['SCRIPT', 'STYLE', 'NOSCRIPT', 'TEMPLATE', 'SVG', 'NAV', 'FOOTER', 'ASIDE', 'FORM', 'BUTTON'].includes(tag)) continue;
+      const heading = /^H([1-6])$/.exec(tag);
+      if (heading) {
+        const text = clean(child.textContent ?? '');
+        if (text) blocks.push(`${'#'.repeat(Number(heading[1]))} ${text}`);
+      } else if (tag === 'UL' || tag === 'OL') {
+        const items = Array.from(child.children)
+          .filter((item) => item.tagName === 'LI')
+          .map((item, i) => `${tag === 'OL' ? `${i + 1}.` : '-'} ${clean(item.textContent ?? '')}`)
+          .filter((line) => line.length > 2);
+        if (items.length) blocks.push(items.join('\n'));
+      } else if (tag === 'TABLE') {
+        const rows = Array.from(child.querySelectorAll('tr'))
+          .map((row) => Array.from(row.children).map((cell) => clean(cell.textContent ?? '')).join(' | '))
+          .filter((row) => row.replace(/[|\s]/g, ''));
+        if (rows.length) blocks.push(rows.join('\n'));
+      } else if (tag === 'PRE') {
+        const text = (child.textContent ?? '').trim();
+        if (text) blocks.push(text);
+      } else if (BLOCK_TAGS.has(tag) && !child.querySelector('h1,h2,h3,h4,h5,h6,ul,ol,table,p,div,section,article,pre')) {
+        const text = clean(child.textContent ?? '');
+        if (text) blocks.push(text);
+      } else {
+        visit(child);
+        if (child.children.length === 0 && !BLOCK_TAGS.has(tag)) {
+          const text = clean(child.textContent ?? '');
+          if (text && tag !== 'BR' && tag !== 'IMG') blocks.push(text);
+        }
+      }
+    }
+  };
+  visit(root);
+  return blocks.join('\n\n');
+}
+
+function extractHtml(html: string): { title?: string; text: string } {
+  // A fragment (no <body>) is wrapped so it parses into a normal document.
+  const { document } = parseHTML(/<body[\s>]/i.test(html) ? html : `<!doctype html><html><body>${html}</body></html>`);
+  const title = document.querySelector('title')?.textContent?.trim() || undefined;
+  // Readability keeps the main content and drops navigation, sidebars and footers.
+  const article = new Readability(document.cloneNode(true) as unknown as Document, { charThreshold: 200 }).parse();
+  if (article?.content) {
+    const { document: main } = parseHTML(`<!doctype html><html><body>${article.content}</body></html>`);
+    const text = htmlToText(main.body as unknown as Element);
+    if (text.trim()) return { title: article.title?.trim() || title, text };
+  }
+  const body = document.querySelector('body') as unknown as Element | null;
+  const text = (body && htmlToText(body)) || htmlToText(document.documentElement as unknown as Element);
+  return { title, text };
+}
+
+async function extractPdf(bytes: Uint8Array): Promise<{ title?: string; text: string; pageCount: number }> {
+  let pdf;
+  try {
+    pdf = await getDocumentProxy(new Uint8Array(bytes));
+  } catch (error) {
+    const name = (error as { name?: string }).name;
+    if (name === 'PasswordException') throw new ExtractionError('This PDF is encrypted with a password. Upload an unprotected copy.');
+    throw new ExtractionError('This PDF is damaged and cannot be read.');
+  }
+  try {
+    const { totalPages, text } = await extractText(pdf, { mergePages: false });
+    const meta = await getMeta(pdf).catch(() => undefined);
+    const info = meta?.info as { Title?: string } | undefined;
+    const pages = (text as string[]).map((page) => page.replace(/[ \t]+\n/g, '\n').trim()).filter(Boolean);
+    return { title: info?.Title?.trim() || undefined, text: pages.join('\n\n'), pageCount: totalPages };
+  } finally {
+    await pdf.destroy();
+  }
+}
+
+async function extractDocx(bytes: Uint8Array): Promise<{ text: string }> {
+  let html: string;
+  try {
+    ({ value: html } = await mammoth.convertToHtml({ buffer: Buffer.from(bytes) }));
+  } catch {
+    throw new ExtractionError('This DOCX file is damaged or is not a Word document.');
+  }
+  const { document } = parseHTML(`<!doctype html><html><body>${html}</body></html>`);
+  return { text: htmlToText(document.body as unknown as Element) };
+}
+
+export async function extractDocument(bytes: Uint8Array, fileName = ''): Promise<ExtractedDocument> {
+  if (bytes.length === 0) throw new ExtractionError('The file is empty.');
+  const type = detectType(bytes, fileName);
+  let result: { title?: string; text: string; pageCount?: number };
+  switch (type) {
+    case 'pdf':
+      result = await extractPdf(bytes);
+      break;
+    case 'docx':
+      result = await extractDocx(bytes);
+      break;
+    case 'html':
+      result = extractHtml(decodeText(bytes));
+      break;
+    default:
+      result = { text: decodeText(bytes).replace(/^\uFEFF/, '') };
+  }
+  const text = result.text.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  if (!text) {
+    throw new ExtractionError(
+      type === 'pdf' ? 'No text found in this PDF. It may be scanned images; text recognition (OCR) is not supported.' : 'No text found in this file.',
+    );
+  }
+  return { type, title: result.title, text, pageCount: result.pageCount };
+}
