@@ -34,6 +34,8 @@ export type DatabaseConfig =
 export type DatabaseHandle = {
   db: Database;
   driver: DatabaseConfig['driver'];
+  /** How the job queue reaches the same database: the PGlite instance itself, or a URL. */
+  queue: { pglite: PGlite } | { url: string };
   close: () => Promise<void>;
 };
 
@@ -124,6 +126,7 @@ async function openPglite(config: Extract<DatabaseConfig, { driver: 'pglite' }>)
     return {
       db,
       driver: 'pglite',
+      queue: { pglite: client },
       close: async () => {
         await client.close();
         release();
@@ -159,7 +162,7 @@ async function openPostgres(config: Extract<DatabaseConfig, { driver: 'postgres'
     onnotice: () => {},
   });
   const db = drizzlePostgres(client, { schema }) as unknown as Database;
-  return { db, driver: 'postgres', close: () => client.end() };
+  return { db, driver: 'postgres', queue: { url: config.directUrl ?? config.url }, close: () => client.end() };
 }
 
 export function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {

@@ -43,6 +43,20 @@ const envSchema = z.object({
   AUTH_OIDC_SECRET: optional(z.string()),
   AUTH_OIDC_NAME: z.string().default('Single sign-on'),
 
+  // Embeddings for the knowledge base. Unset: the offline lexical embedder (no semantic matching).
+  EMBEDDING_PROVIDER: optional(z.enum(['local', 'openai', 'voyage', 'openai-compatible'])),
+  EMBEDDING_MODEL: optional(z.string().min(1)),
+  // For openai-compatible (Ollama, vLLM, llama.cpp server, LocalAI...): e.g. http://localhost:11434/v1
+  EMBEDDING_BASE_URL: optional(z.url()),
+  EMBEDDING_API_KEY: optional(z.string()),
+  OPENAI_API_KEY: optional(z.string()),
+  VOYAGE_API_KEY: optional(z.string()),
+  KNOWLEDGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
+  // Hosts that URL import may fetch even though they resolve to private addresses (comma-separated).
+  KNOWLEDGE_URL_ALLOWLIST: z.string().default(''),
+  // Run the background job worker inside the web process (the embedded default).
+  JOBS_IN_PROCESS: flag(true),
+
   // The public address of the app, used in links sent by email (invitations).
   APP_URL: optional(z.url()),
   // smtp://user:pass@host:587 or smtps://...; unset: invitation links are shown to copy.

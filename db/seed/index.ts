@@ -4,7 +4,7 @@ import bcrypt from 'bcryptjs';
 import { and, eq, sql } from 'drizzle-orm';
 import { chunkMarkdown } from '@/lib/knowledge/chunking';
 import { embedLocally, LOCAL_EMBEDDING_MODEL } from '@/lib/knowledge/local-embedder';
-import { findPrice, PRICE_VERSION } from '@/lib/costs/prices';
+import { findPrice, perMillion, perUnit, PRICE_VERSION } from '@/lib/costs/prices';
 import type { Database, Transaction } from '../client';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import {
@@ -284,9 +284,6 @@ const TTS = findPrice('voice_tts', 'tts-1')!;
 const VISION = findPrice('vision', 'gpt-4o-mini-vision')!;
 const LIVEKIT = findPrice('livekit', 'cloud')!;
 
-// Costs are computed by PostgreSQL numeric arithmetic from the decimal-string prices.
-const perMillion = (quantity: number, price: string) => sql`(${quantity}::numeric * ${price}::numeric / 1000000)`;
-const perUnit = (quantity: number, price: string) => sql`(${quantity}::numeric * ${price}::numeric)`;
 
 async function seedConversations(
   tx: Transaction,

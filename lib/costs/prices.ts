@@ -1,3 +1,4 @@
+import { type SQL, sql } from 'drizzle-orm';
 import type { CostService } from '@/db/schema';
 
 // Prices in USD as decimal strings: they are multiplied in PostgreSQL `numeric`, never as floats.
@@ -28,3 +29,8 @@ export const PRICES: readonly Price[] = [
 export function findPrice<S extends CostService>(service: S, model: string): Extract<Price, { service: S }> | undefined {
   return PRICES.find((price): price is Extract<Price, { service: S }> => price.service === service && price.model === model);
 }
+
+// Costs are computed by PostgreSQL numeric arithmetic from the decimal-string prices, so no
+// float ever touches money.
+export const perMillion = (quantity: number, price: string): SQL => sql`(${quantity}::numeric * ${price}::numeric / 1000000)`;
+export const perUnit = (quantity: number | string, price: string): SQL => sql`(${quantity}::numeric * ${price}::numeric)`;

@@ -47,9 +47,12 @@ function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined
     if (sample[i + 1] === 0) oddZeros++;
   }
   const pairs = Math.floor(sample.length / 2);
-  if (evenZeros / pairs > 0.4 && oddZeros / pairs < 0.05) return 'utf-16be';
-  if (oddZeros / pairs > 0.4 && evenZeros / pairs < 0.05) return 'utf-16le';
-  return undefined;
+  const encoding = evenZeros / pairs > 0.4 && oddZeros / pairs < 0.05 ? 'utf-16be' : oddZeros / pairs > 0.4 && evenZeros / pairs < 0.05 ? 'utf-16le' : undefined;
+  if (!encoding || sample.length < 16) return undefined;
+  // The other bytes must read as text, not as arbitrary binary that happens to contain zeros.
+  const decoded = new TextDecoder(encoding).decode(sample);
+  const control = [...decoded].filter((char) => char < ' ' && !'\n\r\t'.includes(char)).length;
+  return control / decoded.length < 0.05 ? encoding : undefined;
 }
 
 /** Decodes text as UTF-8 (BOM aware), UTF-16 (with or without a BOM), or Windows-1252 when it is not valid UTF-8. */

@@ -1,0 +1,159 @@
+import 'server-only';
+import { and, arrayContains, asc, count, desc, eq, ilike, type SQL, sql } from 'drizzle-orm';
+import type { Transaction } from '../client';
+import {
+  DOCUMENT_STATUSES,
+  type KnowledgeDocument,
+  knowledgeChunks,
+  knowledgeDocuments,
+  knowledgeSources,
+  type NewKnowledgeChunk,
+  type NewKnowledgeDocument,
+} from '../schema';
+
+export const DOCUMENT_SORTS = ['updated', 'title', 'status', 'chunks', 'size'] as const;
+export type DocumentSort = (typeof DOCUMENT_SORTS)[number];
+
+export type DocumentListOptions = {
+  status?: (typeof DOCUMENT_STATUSES)[number];
+  category?: string;
+  tag?: string;
+  search?: string;
+  sort: DocumentSort;
+  direction: 'asc' | 'desc';
+  page: number;
+  pageSize: number;
+};
+
+const SORT_COLUMNS = {
+  updated: knowledgeDocuments.updatedAt,
+  title: knowledgeDocuments.title,
+  status: knowledgeDocuments.status,
+  chunks: knowledgeDocuments.chunkCount,
+  size: knowledgeDocuments.sizeBytes,
+} as const;
+
+export async function listDocuments(tx: Transaction, tenantId: string, options: DocumentListOptions) {
+  const filters: SQL[] = [eq(knowledgeDocuments.tenantId, tenantId)];
+  if (options.status) filters.push(eq(knowledgeDocuments.status, options.status));
+  if (options.category) filters.push(eq(knowledgeDocuments.category, options.category));
+  if (options.tag) filters.push(arrayContains(knowledgeDocuments.tags, [options.tag]));
+  if (options.search) filters.push(ilike(knowledgeDocuments.title, `%${options.search.replace(/[%_\\]/g, '\\$&')}%`));
+  const where = and(...filters);
+  const order = options.direction === 'asc' ? asc : desc;
+  const rows = await tx
+    .select({
+      id: knowledgeDocuments.id,
+      title: knowledgeDocuments.title,
+      category: knowledgeDocuments.category,
+      tags: knowledgeDocuments.tags,
+      status: knowledgeDocuments.status,
+      statusReason: knowledgeDocuments.statusReason,
+      progress: knowledgeDocuments.progress,
+      chunkCount: knowledgeDocuments.chunkCount,
+      tokenCount: knowledgeDocuments.tokenCount,
+      sizeBytes: knowledgeDocuments.sizeBytes,
+      mimeType: knowledgeDocuments.mimeType,
+      updatedAt: knowledgeDocuments.updatedAt,
+    })
+    .from(knowledgeDocuments)
+    .where(where)
+    .orderBy(order(SORT_COLUMNS[options.sort]), order(knowledgeDocuments.id))
+    .limit(options.pageSize)
+    .offset((options.page - 1) * options.pageSize);
+  const [total] = await tx.select({ n: count() }).from(knowledgeDocuments).where(where);
+  return { rows, total: total?.n ?? 0 };
+}
+
+export async function listDocumentFacets(tx: Transaction, tenantId: string) {
+  const categories = await tx
+    .selectDistinct({ category: knowledgeDocuments.category })
+    .from(knowledgeDocuments)
+    .where(and(eq(knowledgeDocuments.tenantId, tenantId), sql`${knowledgeDocuments.category} is not null`))
+    .orderBy(knowledgeDocuments.category);
+  const tags = await tx
+    .selectDistinct({ tag: sql<string>`unnest(${knowledgeDocuments.tags})` })
+    .from(knowledgeDocuments)
+    .where(eq(knowledgeDocuments.tenantId, tenantId))
+    .orderBy(sql`1`);
+  return { categories: categories.map((row) => row.category!), tags: tags.map((row) => row.tag) };
+}
+
+export async function getDocument(tx: Transaction, tenantId: string, documentId: string): Promise<KnowledgeDocument | undefined> {
+  const [document] = await tx
+    .select()
+    .from(knowledgeDocuments)
+    .where(and(eq(knowledgeDocuments.tenantId, tenantId), eq(knowledgeDocuments.id, documentId)));
+  return document;
+}
+
+/** A new document waiting for ingestion, with the uploaded bytes kept until they are extracted. */
+export async function createDocument(tx: Transaction, values: NewKnowledgeDocument, bytes?: Buffer) {
+  const [document] = await tx.insert(knowledgeDocuments).values(values).returning();
+  if (bytes) await tx.insert(knowledgeSources).values({ tenantId: document!.tenantId, documentId: document!.id, bytes });
+  return document!;
+}
+
+export async function getDocumentSource(tx: Transaction, tenantId: string, documentId: string) {
+  const [source] = await tx
+    .select({ bytes: knowledgeSources.bytes })
+    .from(knowledgeSources)
+    .where(and(eq(knowledgeSources.tenantId, tenantId), eq(knowledgeSources.documentId, documentId)));
+  return source?.bytes;
+}
+
+export async function updateDocument(
+  tx: Transaction,
+  tenantId: string,
+  documentId: string,
+  values: Partial<Omit<NewKnowledgeDocument, 'id' | 'tenantId'>>,
+) {
+  const [document] = await tx
+    .update(knowledgeDocuments)
+    .set(values)
+    .where(and(eq(knowledgeDocuments.tenantId, tenantId), eq(knowledgeDocuments.id, documentId)))
+    .returning({ id: knowledgeDocuments.id });
+  return !!document;
+}
+
+/**
+ * Swaps a document's chunks for a new set in one statement group inside the caller's
+ * transaction: readers see the old set or the new one, never a mix or a half.
+ */
+export async function replaceChunks(
+  tx: Transaction,
+  tenantId: string,
+  documentId: string,
+  chunks: Array<Omit<NewKnowledgeChunk, 'tenantId' | 'documentId'>>,
+) {
+  await tx.delete(knowledgeChunks).where(and(eq(knowledgeChunks.tenantId, tenantId), eq(knowledgeChunks.documentId, documentId)));
+  for (let i = 0; i < chunks.length; i += 200) {
+    await tx.insert(knowledgeChunks).values(chunks.slice(i, i + 200).map((chunk) => ({ ...chunk, tenantId, documentId })));
+  }
+  await tx.delete(knowledgeSources).where(and(eq(knowledgeSources.tenantId, tenantId), eq(knowledgeSources.documentId, documentId)));
+}
+
+export async function deleteDocument(tx: Transaction, tenantId: string, documentId: string) {
+  const deleted = await tx
+    .delete(knowledgeDocuments)
+    .where(and(eq(knowledgeDocuments.tenantId, tenantId), eq(knowledgeDocuments.id, documentId)))
+    .returning({ id: knowledgeDocuments.id });
+  return deleted.length > 0;
+}
+
+export async function listChunks(tx: Transaction, tenantId: string, documentId: string, limit: number, offset: number) {
+  return tx
+    .select({
+      id: knowledgeChunks.id,
+      position: knowledgeChunks.position,
+      content: knowledgeChunks.content,
+      headingPath: knowledgeChunks.headingPath,
+      tokenCount: knowledgeChunks.tokenCount,
+      embeddingModel: knowledgeChunks.embeddingModel,
+    })
+    .from(knowledgeChunks)
+    .where(and(eq(knowledgeChunks.tenantId, tenantId), eq(knowledgeChunks.documentId, documentId)))
+    .orderBy(asc(knowledgeChunks.position))
+    .limit(limit)
+    .offset(offset);
+}

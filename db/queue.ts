@@ -1,0 +1,64 @@
+import 'server-only';
+import { fromPglite, PgBoss } from 'pg-boss';
+import { getDatabase } from './client';
+
+// The background job queue: pg-boss on the same PostgreSQL as the data (its own `pgboss`
+// schema). On the embedded database it goes through pg-boss's PGlite adapter, whose calls
+// queue behind the app's transactions on the single connection instead of interleaving.
+
+export const QUEUES = {
+  ingestDocument: 'ingest-document',
+} as const;
+
+export type IngestDocumentJob = { tenantId: string; documentId: string };
+
+const INSTANCE = Symbol.for('assistant-platform.queue');
+type GlobalWithQueue = typeof globalThis & { [INSTANCE]?: Promise<PgBoss> };
+
+async function startQueue(): Promise<PgBoss> {
+  const { queue } = await getDatabase();
+  const boss =
+    'pglite' in queue
+      ? new PgBoss({ db: fromPglite(queue.pglite), backend: 'pglite' })
+      : new PgBoss({ connectionString: queue.url, max: 4 });
+  boss.on('error', (error) => console.error('Job queue error', error));
+  await boss.start();
+  if (!(await boss.getQueue(QUEUES.ingestDocument))) {
+    // Retried with backoff; a job whose worker died is picked up again after it expires.
+    await boss.createQueue(QUEUES.ingestDocument, {
+      retryLimit: 4,
+      retryDelay: 5,
+      retryBackoff: true,
+      expireInSeconds: 15 * 60,
+    });
+  }
+  return boss;
+}
+
+/** The process's queue client, started on first use (a failed start is retried next time). */
+export function getQueue(): Promise<PgBoss> {
+  const store = globalThis as GlobalWithQueue;
+  if (!store[INSTANCE]) {
+    const starting = startQueue();
+    store[INSTANCE] = starting;
+    starting.catch(() => {
+      if (store[INSTANCE] === starting) delete store[INSTANCE];
+    });
+  }
+  return store[INSTANCE];
+}
+
+export async function closeQueue(): Promise<void> {
+  const store = globalThis as GlobalWithQueue;
+  const starting = store[INSTANCE];
+  if (!starting) return;
+  delete store[INSTANCE];
+  const boss = await starting.catch(() => undefined);
+  await boss?.stop({ graceful: true, timeout: 10_000 });
+}
+
+export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
+  const boss = await getQueue();
+  // One pending job per document: re-indexing twice in a row indexes once.
+  await boss.send(QUEUES.ingestDocument, job, { singletonKey: job.documentId });
+}

@@ -1,0 +1,113 @@
+import 'server-only';
+import { getDocument, getDocumentSource, replaceChunks, updateDocument } from '@/db/queries/knowledge';
+import { withTenantId } from '@/db/withTenant';
+import { recordEmbeddingCost } from '@/lib/costs/events';
+import { chunkMarkdown } from './chunking';
+import { configuredEmbedder, type Embedder } from './embedders';
+import { ExtractionError, extractDocument, mimeTypeOf } from './extract';
+
+export const CHUNK_OPTIONS = { maxTokens: 400, overlapTokens: 60 };
+
+export type IngestionOutcome = { status: 'ready'; chunks: number } | { status: 'failed'; reason: string } | { status: 'missing' };
+
+/** Text of a chunk as it is embedded: its heading path gives it context. */
+export const embeddingText = (headingPath: string[], content: string) =>
+  headingPath.length ? `${headingPath.join(' > ')}\n${content}` : content;
+
+/**
+ * Extracts, chunks and embeds one document. Progress is written as it goes, in small
+ * transactions of its own; the chunks are swapped in at the end in one transaction, so a
+ * crash anywhere leaves the previous set (or none) and the job can simply run again.
+ * Problems with the file itself end as `failed` with a reason; anything else (a database or
+ * provider outage) is thrown so the queue retries.
+ */
+export async function ingestDocument(
+  tenantId: string,
+  documentId: string,
+  embedder: Embedder = configuredEmbedder(),
+): Promise<IngestionOutcome> {
+  const setProgress = (progress: number, statusReason: string | null = null) =>
+    withTenantId(tenantId, (tx) => updateDocument(tx, tenantId, documentId, { status: 'processing', progress, statusReason }));
+
+  const loaded = await withTenantId(tenantId, async (tx) => {
+    const document = await getDocument(tx, tenantId, documentId);
+    if (!document) return undefined;
+    await updateDocument(tx, tenantId, documentId, { status: 'processing', progress: 5, statusReason: null });
+    return { document, source: await getDocumentSource(tx, tenantId, documentId) };
+  });
+  if (!loaded) return { status: 'missing' };
+  const { document, source } = loaded;
+
+  let text = document.content ?? '';
+  let title = document.title;
+  let pageCount: number | undefined;
+  if (source) {
+    try {
+      const extracted = await extractDocument(source, document.fileName ?? '');
+      text = extracted.text;
+      pageCount = extracted.pageCount;
+      // A title from inside the file beats the file name.
+      if (extracted.title && document.fileName && title === defaultTitle(document.fileName)) title = extracted.title.slice(0, 200);
+      await withTenantId(tenantId, (tx) =>
+        updateDocument(tx, tenantId, documentId, { content: text, title, mimeType: mimeTypeOf(extracted.type), progress: 20 }),
+      );
+    } catch (error) {
+      if (!(error instanceof ExtractionError)) throw error;
+      await withTenantId(tenantId, (tx) => updateDocument(tx, tenantId, documentId, { status: 'failed', progress: 0, statusReason: error.message }));
+      return { status: 'failed', reason: error.message };
+    }
+  }
+  if (!text.trim()) {
+    const reason = 'No text found in this document.';
+    await withTenantId(tenantId, (tx) => updateDocument(tx, tenantId, documentId, { status: 'failed', progress: 0, statusReason: reason }));
+    return { status: 'failed', reason };
+  }
+
+  const chunks = chunkMarkdown(text, CHUNK_OPTIONS);
+  await setProgress(30);
+  const vectors: number[][] = [];
+  let billedTokens = 0;
+  for (let start = 0; start < chunks.length; start += embedder.batchSize) {
+    const batch = chunks.slice(start, start + embedder.batchSize);
+    const result = await embedder.embed(batch.map((chunk) => embeddingText(chunk.headingPath, chunk.content)), 'document');
+    vectors.push(...result.vectors);
+    billedTokens += result.tokens;
+    // Progress only every few batches: each update is a write.
+    if (chunks.length > embedder.batchSize) await setProgress(30 + Math.floor((65 * vectors.length) / chunks.length));
+  }
+
+  await withTenantId(tenantId, async (tx) => {
+    await replaceChunks(
+      tx,
+      tenantId,
+      documentId,
+      chunks.map((chunk, position) => ({
+        position,
+        content: chunk.content,
+        headingPath: chunk.headingPath,
+        tokenCount: chunk.tokenCount,
+        embedding: vectors[position]!,
+        embeddingModel: embedder.model,
+        metadata: { overlapTokens: chunk.overlapTokens },
+      })),
+    );
+    await updateDocument(tx, tenantId, documentId, {
+      status: 'ready',
+      progress: 100,
+      statusReason: null,
+      chunkCount: chunks.length,
+      tokenCount: chunks.reduce((sum, chunk) => sum + chunk.tokenCount, 0),
+      embeddingModel: embedder.model,
+      metadata: { ...document.metadata, ...(pageCount ? { pageCount } : {}) },
+    });
+    if (embedder.billed) {
+      await recordEmbeddingCost(tx, { tenantId, provider: embedder.provider, model: embedder.model, tokens: billedTokens, operation: 'index document' });
+    }
+  });
+  return { status: 'ready', chunks: chunks.length };
+}
+
+/** The title a document gets from its file name until its content offers a better one. */
+export function defaultTitle(fileName: string): string {
+  return fileName.replace(/\.[a-z0-9]{1,5}$/i, '').replace(/[-_]+/g, ' ').trim().slice(0, 200) || 'Untitled document';
+}
