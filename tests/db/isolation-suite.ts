@@ -156,7 +156,7 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       a = await createTenant(db, 'Tenant A');
       b = await createTenant(db, 'Tenant B');
       // Seed one row per table for each tenant, as the login role (outside RLS scoping).
-      for (const [name, fixture] of Object.entries(FIXTURES)) {
+      for (const fixture of Object.values(FIXTURES)) {
         await db.insert(fixture.table).values((await fixture.row(db, a)) as never);
         await db.insert(fixture.table).values((await fixture.row(db, b)) as never);
       }
