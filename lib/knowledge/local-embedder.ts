@@ -28,8 +28,13 @@ export function lexicalTerms(text: string): string[] {
 }
 
 export function embedLocally(text: string): number[] {
-  const weights = new Map<string, number>();
-  const add = (feature: string, weight: number) => weights.set(feature, (weights.get(feature) ?? 0) + weight);
+  // Per feature: its weight by kind (word 1, word pair 0.5, trigram 0.25) and how often it occurs.
+  const features = new Map<string, { weight: number; count: number }>();
+  const add = (feature: string, weight: number) => {
+    const entry = features.get(feature);
+    if (entry) entry.count++;
+    else features.set(feature, { weight, count: 1 });
+  };
   const words = lexicalTerms(text);
   words.forEach((word, i) => {
     add(`w:${word}`, 1);
@@ -38,12 +43,12 @@ export function embedLocally(text: string): number[] {
     for (let j = 0; j + 3 <= padded.length; j++) add(`c:${padded.slice(j, j + 3)}`, 0.25);
   });
   const vector = new Array<number>(EMBEDDING_DIMENSIONS).fill(0);
-  for (const [feature, weight] of weights) {
+  for (const [feature, { weight, count }] of features) {
     const hash = fnv1a(feature, 0);
     // A second hash picks the sign so that collisions cancel out on average instead of piling up.
     const sign = fnv1a(feature, 0x9e3779b9) & 1 ? 1 : -1;
     // Sublinear term frequency: the tenth repetition of a word says less than the first.
-    vector[hash % EMBEDDING_DIMENSIONS]! += sign * (1 + Math.log(weight));
+    vector[hash % EMBEDDING_DIMENSIONS]! += sign * weight * (1 + Math.log(count));
   }
   const norm = Math.hypot(...vector);
   return norm === 0 ? vector : vector.map((value) => value / norm);

@@ -1,8 +1,7 @@
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { vector } from '@electric-sql/pglite-pgvector';
-import type { SQL } from 'drizzle-orm';
-import { type Database, type DatabaseHandle, openDatabase } from '@/db/client';
+import { type DatabaseHandle, openDatabase } from '@/db/client';
 
 /** A fresh, migrated in-memory PGlite database (PostgreSQL 18 + pgvector). */
 export function createTestDatabase(): Promise<DatabaseHandle> {
@@ -53,8 +52,4 @@ export async function expectSqlState(promise: Promise<unknown>, state: string): 
   if (actual !== state) throw new Error(`Expected SQLSTATE ${state}, got ${actual ?? 'none'}: ${String(caught)}`);
 }
 
-/** Rows of a raw SQL statement, whichever driver ran it (PGlite returns { rows }, postgres.js an array). */
-export async function queryRows<T>(db: Pick<Database, 'execute'>, statement: SQL): Promise<T[]> {
-  const result: unknown = await db.execute(statement);
-  return (Array.isArray(result) ? result : (result as { rows: T[] }).rows) as T[];
-}
+export { executeRows as queryRows } from '@/db/sql';
