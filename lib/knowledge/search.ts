@@ -54,6 +54,8 @@ export async function hybridSearch(tx: Transaction, request: SearchRequest): Pro
   const category = request.category ?? null;
   // An array parameter would be spread into a list by the sql tag: pass a Postgres array literal.
   const tags = request.tags?.length ? `{${request.tags.map((tag) => `"${tag.replace(/["\\]/g, '\\$&')}"`).join(',')}}` : null;
+  const excluded = [...request.text.matchAll(/(?:^|\s)-([^\s"]+)/g)].map((match) => match[1]).join(' ');
+  const included = request.text.replace(/(?:^|\s)-[^\s"]+/g, ' ').trim();
   // With filters, an HNSW scan can run out of matching rows before it has k of them;
   // pgvector 0.8's iterative scan keeps going until it does.
   await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
@@ -85,11 +87,14 @@ export async function hybridSearch(tx: Transaction, request: SearchRequest): Pro
     vector_hits as (
       select id, row_number() over (order by distance, id) as rank from vector_candidates
     ),
-    -- websearch syntax ("quoted phrases", -excluded words, or), with the implicit AND between
-    -- words (but not before an exclusion) relaxed to OR: a question rarely contains every word of its answer. ts_rank_cd
-    -- still ranks passages that match more of the words first.
+    -- websearch syntax ("quoted phrases", or), with the implicit AND between words relaxed
+    -- to OR: a question rarely contains every word of its answer, and ts_rank_cd still ranks
+    -- passages matching more words first. Excluded words (-word) exclude from the whole query.
     text_query as (
-      select regexp_replace(websearch_to_tsquery('english', ${request.text})::text, ' & (?!!)', ' | ', 'g')::tsquery as query
+      select case when ${excluded} = '' then relaxed.query
+        else relaxed.query && !! regexp_replace(websearch_to_tsquery('english', ${excluded})::text, ' & ', ' | ', 'g')::tsquery
+      end as query
+      from (select regexp_replace(websearch_to_tsquery('english', ${included})::text, ' & ', ' | ', 'g')::tsquery as query) relaxed
     ),
     text_candidates as (
       select c.id, ts_rank_cd(c.search_vector, q.query) as relevance
