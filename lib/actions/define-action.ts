@@ -20,7 +20,12 @@ type Handler<S extends z.ZodType> = (
   tx: Transaction,
   context: TenantContext,
   input: z.output<S>,
-) => Promise<{ message: string; result?: Record<string, string> }>;
+) => Promise<{
+  message: string;
+  result?: Record<string, string>;
+  /** Work that must only happen once the transaction has committed (e.g. enqueueing a job). */
+  afterCommit?: () => Promise<void>;
+}>;
 
 export type TenantAction = {
   permission: Permission;
@@ -36,8 +41,9 @@ export type TenantAction = {
  */
 export function defineAction<S extends z.ZodType>(definition: { permission: Permission; input: S; handler: Handler<S> }): TenantAction {
   const run = async (session: TenantSession, raw: unknown): Promise<ActionState> => {
+    let afterCommit: (() => Promise<void>) | undefined;
     try {
-      return await withTenant(
+      const state = await withTenant<ActionState>(
         session,
         async (tx, context) => {
           const parsed = definition.input.safeParse(raw);
@@ -50,11 +56,14 @@ export function defineAction<S extends z.ZodType>(definition: { permission: Perm
               values: submittedValues(raw),
             };
           }
-          const { message, result } = await definition.handler(tx, context, parsed.data);
-          return { status: 'success', message, result };
+          const outcome = await definition.handler(tx, context, parsed.data);
+          afterCommit = outcome.afterCommit;
+          return { status: 'success', message: outcome.message, result: outcome.result };
         },
         { roles: PERMISSIONS[definition.permission] },
       );
+      await afterCommit?.();
+      return state;
     } catch (error) {
       if (error instanceof ActionError) return { status: 'error', code: error.code, message: error.message, values: submittedValues(raw) };
       if (error instanceof RoleRequiredError) {

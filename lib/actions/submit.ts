@@ -6,6 +6,6 @@ import type { ActionState } from './state';
 /** Runs a tenant action from a form and refreshes the page that shows its data. */
 export async function submitForm(action: TenantAction, formData: FormData, path: string): Promise<ActionState> {
   const state = await action.fromForm(formData);
-  if (state.status === 'success') revalidatePath(path);
+  if (state.status === 'success') revalidatePath(path, 'layout');
   return state;
 }

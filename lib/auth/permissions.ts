@@ -11,6 +11,7 @@ export const PERMISSIONS = {
   'team:manage-members': ['owner', 'admin'],
   'team:manage-owners': ['owner'],
   'keys:manage': ['owner'],
+  'knowledge:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

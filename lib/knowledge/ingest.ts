@@ -5,6 +5,18 @@ import { recordEmbeddingCost } from '@/lib/costs/events';
 import { chunkMarkdown } from './chunking';
 import { configuredEmbedder, type Embedder } from './embedders';
 import { ExtractionError, extractDocument, mimeTypeOf } from './extract';
+import { fetchPage } from './fetch-url';
+import { getEnv } from '@/lib/env';
+
+function urlImportLimits() {
+  const env = getEnv();
+  return {
+    maxBytes: env.KNOWLEDGE_MAX_UPLOAD_MB * 1_048_576,
+    timeoutMs: 15_000,
+    maxRedirects: 5,
+    allowedHosts: env.KNOWLEDGE_URL_ALLOWLIST.split(',').map((host) => host.trim().toLowerCase()).filter(Boolean),
+  };
+}
 
 export const CHUNK_OPTIONS = { maxTokens: 400, overlapTokens: 60 };
 
@@ -41,13 +53,17 @@ export async function ingestDocument(
   let text = document.content ?? '';
   let title = document.title;
   let pageCount: number | undefined;
-  if (source) {
+  // Web pages are fetched (again, on re-index) by the worker, never by the request handler.
+  const importsPage = !source && document.sourceType === 'url' && !!document.sourceUrl;
+  if (source || importsPage) {
     try {
-      const extracted = await extractDocument(source, document.fileName ?? '');
+      const bytes = source ?? (await fetchPage(document.sourceUrl!, urlImportLimits())).bytes;
+      const extracted = await extractDocument(bytes, document.fileName ?? '');
       text = extracted.text;
       pageCount = extracted.pageCount;
       // A title from inside the file beats the file name.
-      if (extracted.title && document.fileName && title === defaultTitle(document.fileName)) title = extracted.title.slice(0, 200);
+      const untitled = document.fileName ? title === defaultTitle(document.fileName) : title === document.sourceUrl;
+      if (extracted.title && untitled) title = extracted.title.slice(0, 200);
       await withTenantId(tenantId, (tx) =>
         updateDocument(tx, tenantId, documentId, { content: text, title, mimeType: mimeTypeOf(extracted.type), progress: 20 }),
       );

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
@@ -23,6 +24,9 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'change role', run: () => team.changeMemberRole.run(asOwnerOfB(), { userId: a.users.target, role: 'admin' }) },
     { name: 'remove member', run: () => team.removeTeamMember.run(asOwnerOfB(), { userId: a.users.admin }) },
     { name: 'transfer ownership', run: () => team.transferOwnership.run(asOwnerOfB(), { userId: a.users.member }) },
+    { name: 'edit document', run: () => knowledge.updateDocumentMetadata.run(asOwnerOfB(), { documentId: a.documentId, title: 'Mine now' }) },
+    { name: 're-index document', run: () => knowledge.reindexDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
+    { name: 'delete document', run: () => knowledge.deleteKnowledgeDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

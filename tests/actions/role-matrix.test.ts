@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import { closeQueue } from '@/db/queue';
 import type { TenantAction } from '@/lib/actions/define-action';
 import { createTeam, snapshotTeam, type Team } from '../helpers/team';
 
@@ -25,6 +27,10 @@ const CASES: Case[] = [
   { name: 'remove a member', action: team.removeTeamMember, input: (t) => ({ userId: t.users.target }), allowed: ['owner', 'admin'] },
   { name: 'remove an owner', action: team.removeTeamMember, input: (t) => ({ userId: t.users.secondOwner }), allowed: ['owner'] },
   { name: 'transfer ownership', action: team.transferOwnership, input: (t) => ({ userId: t.users.target }), allowed: ['owner'] },
+  { name: 'edit document details', action: knowledge.updateDocumentMetadata, input: (t) => ({ documentId: t.documentId, title: 'Returns 2', category: 'support', tags: 'policy' }), allowed: ['owner', 'admin'] },
+  { name: 're-index a document', action: knowledge.reindexDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
+  { name: 'delete a document', action: knowledge.deleteKnowledgeDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
+  { name: 'import a web page', action: knowledge.importWebPage, input: () => ({ url: 'https://example.com/help' }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -32,10 +38,13 @@ describe('role matrix', () => {
   beforeAll(async () => {
     ({ db } = await getDatabase());
   });
-  afterAll(closeDatabase);
+  afterAll(async () => {
+    await closeQueue();
+    await closeDatabase();
+  });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [...Object.values(settings), ...Object.values(team)].filter(
+    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge)].filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
@@ -18,6 +19,8 @@ const CASES: Case[] = [
   { name: 'role: unknown role', action: team.changeMemberRole, input: (t) => ({ userId: t.users.target, role: 'root' }), fields: ['role'] },
   { name: 'remove: malformed id', action: team.removeTeamMember, input: () => ({ userId: 'me' }), fields: ['userId'] },
   { name: 'transfer: malformed id', action: team.transferOwnership, input: () => ({ userId: '' }), fields: ['userId'] },
+  { name: 'document: empty title, too many tags', action: knowledge.updateDocumentMetadata, input: (t) => ({ documentId: t.documentId, title: '', tags: Array.from({ length: 25 }, (_, i) => `t${i}`).join(',') }), fields: ['title', 'tags'] },
+  { name: 'import: not a web address', action: knowledge.importWebPage, input: () => ({ url: 'file:///etc/passwd' }), fields: ['url'] },
 ];
 
 describe('bad input', () => {

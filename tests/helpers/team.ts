@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@/db/client';
-import { apiKeys, invitations, memberships, type MemberRole, tenants, users } from '@/db/schema';
+import { apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, tenants, users } from '@/db/schema';
 
 export type Team = {
   tenantId: string;
@@ -8,6 +8,7 @@ export type Team = {
   users: Record<'owner' | 'secondOwner' | 'admin' | 'member' | 'target', string>;
   invitationId: string;
   apiKeyId: string;
+  documentId: string;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation and a key. */
@@ -36,7 +37,11 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(apiKeys)
     .values({ tenantId: tenant!.id, name: 'Agent', prefix: 'sk_live_abcd', keyHash: `key-${suffix}` })
     .returning();
-  return { tenantId: tenant!.id, name, users: ids, invitationId: invitation!.id, apiKeyId: key!.id };
+  const [document] = await db
+    .insert(knowledgeDocuments)
+    .values({ tenantId: tenant!.id, title: 'Returns', sourceType: 'text', content: '# Returns\n\nReturns are free within 30 days.' })
+    .returning();
+  return { tenantId: tenant!.id, name, users: ids, invitationId: invitation!.id, apiKeyId: key!.id, documentId: document!.id };
 }
 
 /** Everything an action could change about a team, for before/after comparisons. */
@@ -47,5 +52,6 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     members: await db.select().from(memberships).where(eq(memberships.tenantId, tenantId)).orderBy(memberships.userId),
     invitations: await db.select().from(invitations).where(eq(invitations.tenantId, tenantId)).orderBy(invitations.id),
     keys: await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(apiKeys.id),
+    documents: await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.tenantId, tenantId)).orderBy(knowledgeDocuments.id),
   };
 }

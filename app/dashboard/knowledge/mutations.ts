@@ -1,0 +1,78 @@
+import 'server-only';
+import { z } from 'zod';
+import { createDocument, deleteDocument, getDocument, updateDocument } from '@/db/queries/knowledge';
+import { enqueueIngestion } from '@/db/queue';
+import { ActionError, defineAction } from '@/lib/actions/define-action';
+
+const tagsField = z
+  .string()
+  .max(500)
+  .default('')
+  .transform((text) => [...new Set(text.split(',').map((tag) => tag.trim().toLowerCase()).filter(Boolean))])
+  .refine((tags) => tags.length <= 20, 'At most 20 tags.')
+  .refine((tags) => tags.every((tag) => tag.length <= 40), 'Each tag can be at most 40 characters.');
+
+const categoryField = z
+  .string()
+  .trim()
+  .max(60, 'At most 60 characters.')
+  .default('')
+  .transform((value) => value || null);
+
+export const documentMetadataInput = z.object({
+  documentId: z.uuid('Unknown document.'),
+  title: z.string().trim().min(1, 'Give the document a title.').max(200, 'At most 200 characters.'),
+  category: categoryField,
+  tags: tagsField,
+});
+
+export const updateDocumentMetadata = defineAction({
+  permission: 'knowledge:manage',
+  input: documentMetadataInput,
+  handler: async (tx, { tenantId }, { documentId, ...values }) => {
+    if (!(await updateDocument(tx, tenantId, documentId, values))) throw new ActionError('That document was not found.', 'not_found');
+    return { message: 'Document details saved.' };
+  },
+});
+
+export const reindexDocument = defineAction({
+  permission: 'knowledge:manage',
+  input: z.object({ documentId: z.uuid('Unknown document.') }),
+  handler: async (tx, { tenantId }, { documentId }) => {
+    const document = await getDocument(tx, tenantId, documentId);
+    if (!document) throw new ActionError('That document was not found.', 'not_found');
+    await updateDocument(tx, tenantId, documentId, { status: 'queued', progress: 0, statusReason: null });
+    return {
+      message: 'Re-indexing started. The current chunks stay searchable until the new ones are ready.',
+      afterCommit: () => enqueueIngestion({ tenantId, documentId }),
+    };
+  },
+});
+
+export const deleteKnowledgeDocument = defineAction({
+  permission: 'knowledge:manage',
+  input: z.object({ documentId: z.uuid('Unknown document.') }),
+  handler: async (tx, { tenantId }, { documentId }) => {
+    if (!(await deleteDocument(tx, tenantId, documentId))) throw new ActionError('That document was not found.', 'not_found');
+    return { message: 'Document and its chunks deleted.' };
+  },
+});
+
+export const importWebPage = defineAction({
+  permission: 'knowledge:manage',
+  input: z.object({
+    url: z
+      .url({ protocol: /^https?$/, message: 'Enter a full web address starting with https://.' })
+      .max(2000, 'That address is too long.'),
+    category: categoryField,
+    tags: tagsField,
+  }),
+  handler: async (tx, { tenantId }, { url, category, tags }) => {
+    const document = await createDocument(tx, { tenantId, title: url, sourceType: 'url', sourceUrl: url, category, tags });
+    return {
+      message: 'Import queued: the page is fetched and indexed in the background.',
+      result: { documentId: document.id },
+      afterCommit: () => enqueueIngestion({ tenantId, documentId: document.id }),
+    };
+  },
+});

@@ -1,0 +1,92 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { z } from 'zod';
+import { Card } from '@/components/ui/card';
+import { listDocumentFacets } from '@/db/queries/knowledge';
+import { recordEmbeddingCost } from '@/lib/costs/events';
+import { withDashboardTenant } from '@/lib/auth/session';
+import { configuredEmbedder } from '@/lib/knowledge/embedders';
+import { hybridSearch } from '@/lib/knowledge/search';
+
+export const metadata: Metadata = { title: 'Search playground' };
+
+const querySchema = z.object({
+  q: z.string().trim().max(500).default('').catch(''),
+  category: z.string().max(60).optional().catch(undefined),
+  tag: z.string().max(40).optional().catch(undefined),
+});
+
+export default async function SearchPlaygroundPage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
+  const query = querySchema.parse(await searchParams);
+  const embedder = configuredEmbedder();
+  // The query is embedded before the transaction: no network call holds a database connection.
+  const embedded = query.q ? await embedder.embed([query.q], 'query') : undefined;
+  const { hits, facets } = await withDashboardTenant(async (tx, { tenantId }) => {
+    const found = embedded
+      ? await hybridSearch(tx, {
+          tenantId,
+          text: query.q,
+          vector: embedded.vectors[0]!,
+          embeddingModel: embedder.model,
+          category: query.category || undefined,
+          tags: query.tag ? [query.tag] : undefined,
+          limit: 10,
+        })
+      : [];
+    if (embedded && embedder.billed) {
+      await recordEmbeddingCost(tx, { tenantId, provider: embedder.provider, model: embedder.model, tokens: embedded.tokens, operation: 'search playground' });
+    }
+    return { hits: found, facets: await listDocumentFacets(tx, tenantId) };
+  });
+
+  return (
+    <div className="flex flex-col gap-6">
+      <div>
+        <Link href="/dashboard/knowledge" className="text-sm text-indigo-600 hover:underline dark:text-indigo-400">← Knowledge</Link>
+        <h1 className="mt-2 text-2xl font-semibold">Search playground</h1>
+        <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
+          What the assistant would retrieve for a question: the best passages of a meaning search ({embedder.model}
+          {embedder.lexical ? ', lexical' : ''}) and a keyword search, fused by rank.
+        </p>
+      </div>
+      <Card>
+        <form className="grid gap-3 sm:grid-cols-[1fr_10rem_10rem_auto]" role="search">
+          <label className="sr-only" htmlFor="search-q">Question</label>
+          <input id="search-q" name="q" defaultValue={query.q} placeholder="Ask what a visitor would ask…" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900" />
+          <label className="sr-only" htmlFor="search-category">Category</label>
+          <select id="search-category" name="category" defaultValue={query.category ?? ''} className="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
+            <option value="">Any category</option>
+            {facets.categories.map((category) => <option key={category} value={category}>{category}</option>)}
+          </select>
+          <label className="sr-only" htmlFor="search-tag">Tag</label>
+          <select id="search-tag" name="tag" defaultValue={query.tag ?? ''} className="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
+            <option value="">Any tag</option>
+            {facets.tags.map((tag) => <option key={tag} value={tag}>{tag}</option>)}
+          </select>
+          <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500">Search</button>
+        </form>
+      </Card>
+      {query.q && (
+        <Card title={hits.length ? `${hits.length} passages` : 'Nothing found'} description={hits.length ? undefined : 'No ready document matches. Try other words, or remove the filters.'}>
+          <ol className="flex flex-col gap-3" aria-label="Results">
+            {hits.map((hit, index) => (
+              <li key={hit.chunkId} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-testid="search-hit">
+                <div className="flex flex-wrap items-baseline justify-between gap-2">
+                  <p className="font-medium">
+                    {index + 1}.{' '}
+                    <Link href={`/dashboard/knowledge/${hit.documentId}`} className="hover:underline">{hit.title}</Link>
+                    {hit.headingPath.length > 0 && <span className="text-sm font-normal text-slate-500"> · {hit.headingPath.join(' › ')}</span>}
+                  </p>
+                  <p className="text-xs text-slate-500 tabular-nums">
+                    meaning rank {hit.vectorRank ?? '—'} · keyword rank {hit.textRank ?? '—'} · fused score {hit.score.toFixed(4)}
+                  </p>
+                </div>
+                <p className="mt-2 text-sm whitespace-pre-wrap">{hit.content}</p>
+              </li>
+            ))}
+          </ol>
+        </Card>
+      )}
+    </div>
+  );
+}
