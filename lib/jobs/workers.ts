@@ -22,7 +22,10 @@ export async function startWorkers(): Promise<void> {
       try {
         await ingestDocument(tenantId, documentId);
       } catch (error) {
-        const message = error instanceof Error ? error.message : String(error);
+        console.error(`Ingestion of document ${documentId} failed (attempt ${job.retryCount + 1})`, error);
+        const raw = error instanceof Error ? error.message : String(error);
+        // Provider errors help the tenant; database internals do not belong in the UI.
+        const message = raw.startsWith('Failed query') ? 'an internal database error' : raw.slice(0, 300);
         const lastAttempt = job.retryCount >= job.retryLimit;
         // Say what happened; the queue retries unless this was the last attempt.
         await withTenantId(tenantId, (tx) =>

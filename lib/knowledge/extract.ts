@@ -57,6 +57,17 @@ function utf16WithoutBom(bytes: Uint8Array): 'utf-16le' | 'utf-16be' | undefined
 
 /** Decodes text as UTF-8 (BOM aware), UTF-16 (with or without a BOM), or Windows-1252 when it is not valid UTF-8. */
 export function decodeText(bytes: Uint8Array): string {
+  // UTF-32 with a byte-order mark (TextDecoder has no UTF-32).
+  const utf32 = startsWith(bytes, 0xff, 0xfe, 0, 0) ? 'le' : startsWith(bytes, 0, 0, 0xfe, 0xff) ? 'be' : undefined;
+  if (utf32) {
+    const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const points: number[] = [];
+    for (let i = 4; i + 4 <= bytes.length; i += 4) {
+      const point = view.getUint32(i, utf32 === 'le');
+      if (point <= 0x10ffff) points.push(point);
+    }
+    return String.fromCodePoint(...points);
+  }
   if (startsWith(bytes, 0xff, 0xfe)) return new TextDecoder('utf-16le').decode(bytes.subarray(2));
   if (startsWith(bytes, 0xfe, 0xff)) return new TextDecoder('utf-16be').decode(bytes.subarray(2));
   const utf16 = utf16WithoutBom(bytes);
@@ -95,7 +106,8 @@ export function detectType(bytes: Uint8Array, fileName = ''): DocumentType {
     throw new ExtractionError('Images are not supported: there is no text to read in them.');
   }
   if (startsWith(bytes, 0x7b, 0x5c, 0x72, 0x74, 0x66)) throw new ExtractionError('Rich Text Format (.rtf) is not supported. Save it as .docx or PDF.');
-  if (!startsWith(bytes, 0xff, 0xfe) && !startsWith(bytes, 0xfe, 0xff) && !utf16WithoutBom(bytes) && looksBinary(bytes)) {
+  const hasBom = startsWith(bytes, 0xff, 0xfe) || startsWith(bytes, 0xfe, 0xff) || startsWith(bytes, 0, 0, 0xfe, 0xff);
+  if (!hasBom && !utf16WithoutBom(bytes) && looksBinary(bytes)) {
     throw new ExtractionError('This file is not a supported type. Upload text, Markdown, HTML, PDF or DOCX.');
   }
   const head = decodeText(bytes.subarray(0, 4096)).trimStart().toLowerCase();
@@ -212,7 +224,12 @@ export async function extractDocument(bytes: Uint8Array, fileName = ''): Promise
     default:
       result = { text: decodeText(bytes).replace(/^\uFEFF/, '') };
   }
-  const text = result.text.replace(/\r\n?/g, '\n').replace(/\n{3,}/g, '\n\n').trim();
+  // PostgreSQL text cannot hold NUL; other C0 controls (but tabs and newlines) are noise.
+  const text = result.text
+    .replace(/\r\n?/g, '\n')
+    .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim();
   if (!text) {
     throw new ExtractionError(
       type === 'pdf' ? 'No text found in this PDF. It may be scanned images; text recognition (OCR) is not supported.' : 'No text found in this file.',

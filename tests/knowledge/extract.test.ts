@@ -71,3 +71,19 @@ describe('extraction', () => {
     await expect(extractDocument(input, 'file')).rejects.toThrow(reason);
   });
 });
+
+describe('text that PostgreSQL cannot store', () => {
+  it('reads UTF-32 with a byte-order mark', async () => {
+    const text = 'Grüße 👋';
+    const body = Buffer.alloc(4 * [...text].length);
+    [...text].forEach((char, i) => body.writeUInt32LE(char.codePointAt(0)!, i * 4));
+    const result = await extractDocument(Buffer.concat([Buffer.from([0xff, 0xfe, 0, 0]), body]), 'x.txt');
+    expect(result.text).toBe(text);
+  });
+
+  it('drops control characters', async () => {
+    // A file with NUL bytes is refused as binary; NULs reach here from PDF text layers.
+    const result = await extractDocument(Buffer.from('Opening\u0007 hours\u001b: 9 to 5', 'utf8'), 'x.md');
+    expect(result.text).toBe('Opening hours: 9 to 5');
+  });
+});
