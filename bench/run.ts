@@ -48,3 +48,13 @@ async function benchTenantScope() {
 }
 
 await benchTenantScope();
+
+// Knowledge benchmarks reach the database through the process-wide client: in memory.
+process.env.PGLITE_DATA_DIR = 'memory://';
+process.env.DATABASE_URL = '';
+const { getDatabase, closeDatabase } = await import('../db/client');
+const { benchIngestion, benchSearch } = await import('./knowledge');
+const { db } = await getDatabase();
+await benchIngestion(db);
+await benchSearch(db);
+await closeDatabase();
