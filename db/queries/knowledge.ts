@@ -133,6 +133,25 @@ export async function replaceChunks(
   await tx.delete(knowledgeSources).where(and(eq(knowledgeSources.tenantId, tenantId), eq(knowledgeSources.documentId, documentId)));
 }
 
+/**
+ * Marks for re-indexing the documents whose chunks were embedded by another model than the
+ * configured one (vectors of different models are never compared), returning their ids.
+ */
+export async function queueDocumentsWithStaleEmbeddings(tx: Transaction, tenantId: string, embeddingModel: string) {
+  const stale = await tx
+    .update(knowledgeDocuments)
+    .set({ status: 'queued', progress: 0, statusReason: `Re-embedding with ${embeddingModel}` })
+    .where(
+      and(
+        eq(knowledgeDocuments.tenantId, tenantId),
+        eq(knowledgeDocuments.status, 'ready'),
+        sql`${knowledgeDocuments.embeddingModel} is distinct from ${embeddingModel}`,
+      ),
+    )
+    .returning({ id: knowledgeDocuments.id });
+  return stale.map((row) => row.id);
+}
+
 export async function deleteDocument(tx: Transaction, tenantId: string, documentId: string) {
   const deleted = await tx
     .delete(knowledgeDocuments)

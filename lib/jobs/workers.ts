@@ -1,8 +1,26 @@
 import 'server-only';
-import { updateDocument } from '@/db/queries/knowledge';
-import { getQueue, type IngestDocumentJob, QUEUES } from '@/db/queue';
-import { withTenantId } from '@/db/withTenant';
+import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/knowledge';
+import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES } from '@/db/queue';
+import { tenants } from '@/db/schema';
+import { withSystem, withTenantId } from '@/db/withTenant';
+import { configuredEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
+
+/**
+ * When the embedding model changes (EMBEDDING_PROVIDER / EMBEDDING_MODEL), every ready
+ * document embedded with another model is re-indexed, so search never mixes vector spaces
+ * and nothing silently drops out of it. Returns how many documents were queued.
+ */
+export async function reembedStaleDocuments(model = configuredEmbedder().model): Promise<number> {
+  const tenantIds = await withSystem((tx) => tx.select({ id: tenants.id }).from(tenants));
+  let queued = 0;
+  for (const { id: tenantId } of tenantIds) {
+    const documentIds = await withTenantId(tenantId, (tx) => queueDocumentsWithStaleEmbeddings(tx, tenantId, model));
+    for (const documentId of documentIds) await enqueueIngestion({ tenantId, documentId });
+    queued += documentIds.length;
+  }
+  return queued;
+}
 
 const STARTED = Symbol.for('assistant-platform.workers');
 type GlobalWithWorkers = typeof globalThis & { [STARTED]?: boolean };
@@ -41,4 +59,6 @@ export async function startWorkers(): Promise<void> {
       }
     },
   );
+  const queued = await reembedStaleDocuments();
+  if (queued) console.log(`Re-embedding ${queued} documents with the configured embedding model.`);
 }

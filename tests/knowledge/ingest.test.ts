@@ -88,3 +88,22 @@ describe('ingestion', () => {
     expect(event).toEqual({ cost: '0.02000000', tokens: 1_000_000, model: 'text-embedding-3-small' });
   });
 });
+
+describe('changing the embedding model', () => {
+  afterAll(async () => {
+    await closeQueue();
+    await closeDatabase();
+  });
+
+  it('queues every ready document embedded by another model for re-indexing', async () => {
+    const { db } = await getDatabase();
+    const { reembedStaleDocuments } = await import('@/lib/jobs/workers');
+    const tenantId = (await createTeam(db)).tenantId;
+    const document = await withTenantId(tenantId, (tx) => createDocument(tx, { tenantId, title: 'Hours', sourceType: 'text', content: '# Hours\n\nOpen 9 to 5.' }));
+    await ingestDocument(tenantId, document.id, localEmbedder);
+    expect(await reembedStaleDocuments(localEmbedder.model)).toBe(0);
+    expect(await reembedStaleDocuments('text-embedding-3-small')).toBeGreaterThanOrEqual(1);
+    const [row] = await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.id, document.id));
+    expect(row).toMatchObject({ status: 'queued', statusReason: 'Re-embedding with text-embedding-3-small' });
+  });
+});
