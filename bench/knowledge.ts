@@ -15,7 +15,7 @@ import { hybridSearch } from '../lib/knowledge/search';
 
 // A deterministic synthetic corpus: a Zipf-distributed vocabulary, so that word statistics
 // (and so lexical embeddings and full-text ranks) look like real prose.
-function corpusGenerator(seed: number) {
+export function corpusGenerator(seed: number) {
   let state = seed >>> 0;
   const random = () => {
     state = (state * 1664525 + 1013904223) >>> 0;
@@ -48,7 +48,7 @@ export async function benchIngestion(db: Database) {
   const tenantId = await newTenant(db, 'ingest');
   const generator = corpusGenerator(7);
   const sections: string[] = [];
-  for (let i = 0; sections.join('\n\n').length < 4 * 1_048_576; i++) {
+  for (let i = 0; sections.join("\n\n").length < 1_048_576; i++) {
     sections.push(`## Section ${i}\n\n${Array.from({ length: 4 }, generator.paragraph).join('\n\n')}`);
   }
   const text = sections.join('\n\n');
@@ -63,7 +63,7 @@ export async function benchIngestion(db: Database) {
 }
 
 /** Loads `count` synthetic chunks for one tenant (embedded with the local embedder). */
-async function loadChunks(db: Database, tenantId: string, count: number, generator: ReturnType<typeof corpusGenerator>) {
+export async function loadChunks(db: Database, tenantId: string, count: number, generator: ReturnType<typeof corpusGenerator>) {
   const [document] = await scopeToTenant(db, tenantId, (tx) =>
     tx.insert(knowledgeDocuments).values({ tenantId, title: `Corpus of ${count}`, sourceType: 'text', status: 'ready' }).returning(),
   );

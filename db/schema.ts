@@ -461,6 +461,10 @@ export const knowledgeChunks = pgTable(
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }).notNull(),
     // Vectors from different models live in different spaces; search only compares like with like.
     embeddingModel: text('embedding_model').notNull(),
+    // Copies of the document's filters, so a filtered vector search is one index scan on this
+    // table (pgvector's iterative scan applies them while walking the HNSW graph).
+    category: text('category'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     searchVector: tsvector('search_vector')
       .notNull()
       .generatedAlwaysAs(
@@ -477,6 +481,7 @@ export const knowledgeChunks = pgTable(
       .using('hnsw', t.embedding.op('vector_cosine_ops'))
       .with({ m: 16, ef_construction: 64 }),
     index('knowledge_chunks_search_idx').using('gin', t.searchVector),
+    index('knowledge_chunks_tags_idx').using('gin', t.tags),
   ],
 );
 export type KnowledgeChunk = typeof knowledgeChunks.$inferSelect;

@@ -113,6 +113,13 @@ export async function updateDocument(
     .set(values)
     .where(and(eq(knowledgeDocuments.tenantId, tenantId), eq(knowledgeDocuments.id, documentId)))
     .returning({ id: knowledgeDocuments.id });
+  // Chunks carry copies of the document's filters; keep them in step.
+  if (document && (values.category !== undefined || values.tags !== undefined)) {
+    await tx
+      .update(knowledgeChunks)
+      .set({ ...(values.category !== undefined ? { category: values.category } : {}), ...(values.tags !== undefined ? { tags: values.tags } : {}) })
+      .where(and(eq(knowledgeChunks.tenantId, tenantId), eq(knowledgeChunks.documentId, documentId)));
+  }
   return !!document;
 }
 
@@ -124,11 +131,12 @@ export async function replaceChunks(
   tx: Transaction,
   tenantId: string,
   documentId: string,
-  chunks: Array<Omit<NewKnowledgeChunk, 'tenantId' | 'documentId'>>,
+  chunks: Array<Omit<NewKnowledgeChunk, 'tenantId' | 'documentId' | 'category' | 'tags'>>,
+  filters: { category: string | null; tags: string[] },
 ) {
   await tx.delete(knowledgeChunks).where(and(eq(knowledgeChunks.tenantId, tenantId), eq(knowledgeChunks.documentId, documentId)));
   for (let i = 0; i < chunks.length; i += 200) {
-    await tx.insert(knowledgeChunks).values(chunks.slice(i, i + 200).map((chunk) => ({ ...chunk, tenantId, documentId })));
+    await tx.insert(knowledgeChunks).values(chunks.slice(i, i + 200).map((chunk) => ({ ...chunk, ...filters, tenantId, documentId })));
   }
   await tx.delete(knowledgeSources).where(and(eq(knowledgeSources.tenantId, tenantId), eq(knowledgeSources.documentId, documentId)));
 }

@@ -243,6 +243,8 @@ async function seedTenant(db: Database, spec: SeedTenant, passwordHash: string, 
         tokenCount: chunk.tokenCount,
         embedding: embedLocally(`${chunk.headingPath.join(' ')}\n${chunk.content}`),
         embeddingModel: LOCAL_EMBEDDING_MODEL,
+        category: document.category,
+        tags: document.tags,
         metadata: { overlapTokens: chunk.overlapTokens },
       }));
       const inserted = await tx

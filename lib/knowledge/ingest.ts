@@ -92,7 +92,10 @@ export async function ingestDocument(
     if (chunks.length > embedder.batchSize) await setProgress(30 + Math.floor((65 * vectors.length) / chunks.length));
   }
 
-  await withTenantId(tenantId, async (tx) => {
+  const finished = await withTenantId(tenantId, async (tx) => {
+    // Read again: the document may have been deleted, or its filters edited, meanwhile.
+    const current = await getDocument(tx, tenantId, documentId);
+    if (!current) return false;
     await replaceChunks(
       tx,
       tenantId,
@@ -106,6 +109,7 @@ export async function ingestDocument(
         embeddingModel: embedder.model,
         metadata: { overlapTokens: chunk.overlapTokens },
       })),
+      { category: current.category, tags: current.tags },
     );
     await updateDocument(tx, tenantId, documentId, {
       status: 'ready',
@@ -119,8 +123,9 @@ export async function ingestDocument(
     if (embedder.billed) {
       await recordEmbeddingCost(tx, { tenantId, provider: embedder.provider, model: embedder.model, tokens: billedTokens, operation: 'index document' });
     }
+    return true;
   });
-  return { status: 'ready', chunks: chunks.length };
+  return finished ? { status: 'ready', chunks: chunks.length } : { status: 'missing' };
 }
 
 /** The title a document gets from its file name until its content offers a better one. */

@@ -56,78 +56,67 @@ export async function hybridSearch(tx: Transaction, request: SearchRequest): Pro
   const tags = request.tags?.length ? `{${request.tags.map((tag) => `"${tag.replace(/["\\]/g, '\\$&')}"`).join(',')}}` : null;
   const excluded = [...request.text.matchAll(/(?:^|\s)-([^\s"]+)/g)].map((match) => match[1]).join(' ');
   const included = request.text.replace(/(?:^|\s)-[^\s"]+/g, ' ').trim();
-  // With filters, an HNSW scan can run out of matching rows before it has k of them;
-  // pgvector 0.8's iterative scan keeps going until it does.
-  await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true)`);
+  const filters = sql`c.tenant_id = ${request.tenantId}
+    and (${category}::text is null or c.category = ${category})
+    and (${tags}::text[] is null or c.tags @> ${tags}::text[])`;
 
-  const rows = await executeRows<{
-    chunk_id: string;
-    document_id: string;
-    title: string;
-    heading_path: string[];
-    content: string;
-    vector_rank: number | null;
-    text_rank: number | null;
-    score: number;
-  }>(tx, sql`
-    with eligible_documents as (
-      select id, title from knowledge_documents
-      where tenant_id = ${request.tenantId} and status = 'ready'
-        and (${category}::text is null or category = ${category})
-        and (${tags}::text[] is null or tags @> ${tags}::text[])
-    ),
-    vector_candidates as (
-      select c.id, c.embedding <=> ${vector}::vector as distance
-      from knowledge_chunks c
-      where c.tenant_id = ${request.tenantId} and c.embedding_model = ${request.embeddingModel}
-        and c.document_id in (select id from eligible_documents)
-      order by c.embedding <=> ${vector}::vector
-      limit ${candidates}
-    ),
-    vector_hits as (
-      select id, row_number() over (order by distance, id) as rank from vector_candidates
-    ),
-    -- websearch syntax ("quoted phrases", or), with the implicit AND between words relaxed
-    -- to OR: a question rarely contains every word of its answer, and ts_rank_cd still ranks
-    -- passages matching more words first. Excluded words (-word) exclude from the whole query.
-    text_query as (
-      select case when ${excluded} = '' then relaxed.query
-        else relaxed.query && !! regexp_replace(websearch_to_tsquery('english', ${excluded})::text, ' & ', ' | ', 'g')::tsquery
-      end as query
-      from (select regexp_replace(websearch_to_tsquery('english', ${included})::text, ' & ', ' | ', 'g')::tsquery as query) relaxed
-    ),
-    text_candidates as (
-      select c.id, ts_rank_cd(c.search_vector, q.query) as relevance
-      from knowledge_chunks c, text_query q
-      where c.tenant_id = ${request.tenantId} and c.search_vector @@ q.query
-        and c.document_id in (select id from eligible_documents)
-      order by relevance desc
-      limit ${candidates}
-    ),
-    text_hits as (
-      select id, row_number() over (order by relevance desc, id) as rank from text_candidates
-    ),
-    fused as (
-      select coalesce(v.id, t.id) as id, v.rank as vector_rank, t.rank as text_rank,
-        coalesce(1.0 / (${RRF_K} + v.rank), 0) + coalesce(1.0 / (${RRF_K} + t.rank), 0) as score
-      from vector_hits v full outer join text_hits t on v.id = t.id
-    )
-    select f.id as chunk_id, c.document_id, d.title, c.heading_path, c.content,
-      f.vector_rank::int as vector_rank, f.text_rank::int as text_rank, f.score::float8 as score
-    from fused f
-    join knowledge_chunks c on c.id = f.id and c.tenant_id = ${request.tenantId}
-    join eligible_documents d on d.id = c.document_id
-    order by f.score desc, f.id
-    limit ${limit}
-  `);
-  return rows.map((row) => ({
-    chunkId: row.chunk_id,
-    documentId: row.document_id,
-    title: row.title,
-    headingPath: row.heading_path,
-    content: row.content,
-    vectorRank: row.vector_rank,
-    textRank: row.text_rank,
-    score: Number(row.score),
-  }));
+  // 1. Vector list. Sorting is disabled for this statement so the planner walks the HNSW
+  // index instead of computing every distance (PGlite has no autovacuum, so its statistics
+  // are often missing); with filters, pgvector 0.8's iterative scan keeps walking until it
+  // has enough matching rows instead of starving.
+  await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true),
+    set_config('enable_sort', 'off', true)`);
+  const vectorList = await executeRows<{ id: string }>(
+    tx,
+    sql`select c.id from knowledge_chunks c
+      where ${filters} and c.embedding_model = ${request.embeddingModel}
+      order by c.embedding <=> ${vector}::vector limit ${candidates}`,
+  );
+  await tx.execute(sql`select set_config('enable_sort', 'on', true)`);
+
+  // 2. Full-text list: websearch syntax ("quoted phrases", or), with the implicit AND between
+  // words relaxed to OR: a question rarely contains every word of its answer, and ts_rank_cd
+  // still ranks passages matching more words first. Excluded words (-word) exclude from the
+  // whole query.
+  const textList = await executeRows<{ id: string }>(
+    tx,
+    sql`with text_query as (
+        select case when ${excluded} = '' then relaxed.query
+          else relaxed.query && !! regexp_replace(websearch_to_tsquery('english', ${excluded})::text, ' & ', ' | ', 'g')::tsquery
+        end as query
+        from (select regexp_replace(websearch_to_tsquery('english', ${included})::text, ' & ', ' | ', 'g')::tsquery as query) relaxed
+      )
+      select c.id from knowledge_chunks c, text_query q
+      where ${filters} and c.search_vector @@ q.query
+      order by ts_rank_cd(c.search_vector, q.query) desc, c.id
+      limit ${candidates}`,
+  );
+
+  // 3. Fusion by rank, then the passages themselves for the best few.
+  const fused = fuseRanks([vectorList.map((row) => row.id), textList.map((row) => row.id)]).slice(0, limit);
+  if (fused.length === 0) return [];
+  const ids = `{${fused.map((hit) => hit.id).join(',')}}`;
+  const passages = await executeRows<{ id: string; document_id: string; title: string; heading_path: string[]; content: string }>(
+    tx,
+    sql`select c.id, c.document_id, d.title, c.heading_path, c.content
+      from knowledge_chunks c join knowledge_documents d on d.id = c.document_id and d.tenant_id = c.tenant_id
+      where c.tenant_id = ${request.tenantId} and c.id = any(${ids}::uuid[])`,
+  );
+  const byId = new Map(passages.map((passage) => [passage.id, passage]));
+  return fused.flatMap((hit) => {
+    const passage = byId.get(hit.id);
+    if (!passage) return [];
+    return [
+      {
+        chunkId: hit.id,
+        documentId: passage.document_id,
+        title: passage.title,
+        headingPath: passage.heading_path,
+        content: passage.content,
+        vectorRank: hit.ranks[0] ?? null,
+        textRank: hit.ranks[1] ?? null,
+        score: hit.score,
+      },
+    ];
+  });
 }
