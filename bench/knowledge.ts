@@ -123,8 +123,9 @@ export async function benchSearch(db: Database) {
     const recallQueries = queries.slice(0, 50);
     for (const text of recallQueries) {
       const vector = `[${embedLocally(text).join(',')}]`;
+      // The same settings hybridSearch uses, which make the planner walk the HNSW index.
       const approximate = await scopeToTenant(db, tenantId, async (tx) => {
-        await tx.execute(sql`select set_config('hnsw.ef_search', '100', true)`);
+        await tx.execute(sql`select set_config('hnsw.ef_search', '100', true), set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('enable_sort', 'off', true)`);
         return executeRows<{ id: string }>(tx, sql`select id from knowledge_chunks where tenant_id = ${tenantId} order by embedding <=> ${vector}::vector limit 10`);
       });
       const exact = await scopeToTenant(db, tenantId, async (tx) => {
