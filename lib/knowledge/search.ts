@@ -9,6 +9,10 @@ import type { Transaction } from '@/db/withTenant';
 
 export const RRF_K = 60;
 
+// The HNSW candidate list size. Measured on 5k lexical chunks: recall@10 0.69 at 100, 0.93 at
+// 400, 0.997 at 1000 (5.2 ms vs 12.5 ms per query); sparse hashed vectors need a wide search.
+export const HNSW_EF_SEARCH = 1000;
+
 export type SearchFilters = { category?: string; tags?: string[] };
 
 export type SearchRequest = SearchFilters & {
@@ -64,7 +68,7 @@ export async function hybridSearch(tx: Transaction, request: SearchRequest): Pro
   // index instead of computing every distance (PGlite has no autovacuum, so its statistics
   // are often missing); with filters, pgvector 0.8's iterative scan keeps walking until it
   // has enough matching rows instead of starving.
-  await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', '100', true),
+  await tx.execute(sql`select set_config('hnsw.iterative_scan', 'relaxed_order', true), set_config('hnsw.ef_search', ${String(HNSW_EF_SEARCH)}, true),
     set_config('enable_sort', 'off', true)`);
   const vectorList = await executeRows<{ id: string }>(
     tx,
