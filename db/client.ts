@@ -11,6 +11,7 @@ import { migrate as migratePostgres } from 'drizzle-orm/postgres-js/migrator';
 import type { PgDatabase, PgQueryResultHKT, PgTransaction } from 'drizzle-orm/pg-core';
 import postgres from 'postgres';
 import { getEnv } from '@/lib/env';
+import { processSingleton } from './process-singleton';
 import * as schema from './schema';
 
 // Nothing outside db/ imports this module: app and lib code reach data only through
@@ -169,29 +170,8 @@ export function openDatabase(config: DatabaseConfig): Promise<DatabaseHandle> {
   return config.driver === 'postgres' ? openPostgres(config) : openPglite(config);
 }
 
-// One instance per process. Kept on globalThis so dev-server module reloads reuse it
-// instead of opening the same PGlite directory twice.
-const INSTANCE = Symbol.for('assistant-platform.database');
-type GlobalWithDatabase = typeof globalThis & { [INSTANCE]?: Promise<DatabaseHandle> };
+const database = processSingleton('database', () => openDatabase(databaseConfigFromEnv()), (handle) => handle.close());
 
-export function getDatabase(): Promise<DatabaseHandle> {
-  const store = globalThis as GlobalWithDatabase;
-  if (!store[INSTANCE]) {
-    const opening = openDatabase(databaseConfigFromEnv());
-    store[INSTANCE] = opening;
-    // A failed start is not cached: the next call tries again.
-    opening.catch(() => {
-      if (store[INSTANCE] === opening) delete store[INSTANCE];
-    });
-  }
-  return store[INSTANCE];
-}
-
-export async function closeDatabase(): Promise<void> {
-  const store = globalThis as GlobalWithDatabase;
-  const opening = store[INSTANCE];
-  if (!opening) return;
-  delete store[INSTANCE];
-  const handle = await opening.catch(() => undefined);
-  await handle?.close();
-}
+/** The process's database (see processSingleton: one per process, failed starts retried). */
+export const getDatabase = database.get;
+export const closeDatabase = database.close;

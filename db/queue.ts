@@ -1,6 +1,7 @@
 import 'server-only';
 import { fromPglite, PgBoss } from 'pg-boss';
 import { getDatabase } from './client';
+import { processSingleton } from './process-singleton';
 
 // The background job queue: pg-boss on the same PostgreSQL as the data (its own `pgboss`
 // schema). On the embedded database it goes through pg-boss's PGlite adapter, whose calls
@@ -11,9 +12,6 @@ export const QUEUES = {
 } as const;
 
 export type IngestDocumentJob = { tenantId: string; documentId: string };
-
-const INSTANCE = Symbol.for('assistant-platform.queue');
-type GlobalWithQueue = typeof globalThis & { [INSTANCE]?: Promise<PgBoss> };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -35,27 +33,11 @@ async function startQueue(): Promise<PgBoss> {
   return boss;
 }
 
-/** The process's queue client, started on first use (a failed start is retried next time). */
-export function getQueue(): Promise<PgBoss> {
-  const store = globalThis as GlobalWithQueue;
-  if (!store[INSTANCE]) {
-    const starting = startQueue();
-    store[INSTANCE] = starting;
-    starting.catch(() => {
-      if (store[INSTANCE] === starting) delete store[INSTANCE];
-    });
-  }
-  return store[INSTANCE];
-}
+const queue = processSingleton('queue', startQueue, (boss) => boss.stop({ graceful: true, timeout: 10_000 }));
 
-export async function closeQueue(): Promise<void> {
-  const store = globalThis as GlobalWithQueue;
-  const starting = store[INSTANCE];
-  if (!starting) return;
-  delete store[INSTANCE];
-  const boss = await starting.catch(() => undefined);
-  await boss?.stop({ graceful: true, timeout: 10_000 });
-}
+/** The process's queue client, started on first use (a failed start is retried next time). */
+export const getQueue = queue.get;
+export const closeQueue = queue.close;
 
 export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
   const boss = await getQueue();
