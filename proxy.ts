@@ -1,8 +1,19 @@
-import NextAuth from 'next-auth';
-import { NextResponse } from 'next/server';
-import { edgeAuthConfig } from '@/lib/auth/edge-config';
+import { getToken } from 'next-auth/jwt';
+import { type NextRequest, NextResponse } from 'next/server';
 
-const { auth } = NextAuth(edgeAuthConfig);
+/**
+ * Whether the request carries a valid session token. Only read, never re-issued: the Auth.js
+ * middleware wrapper would refresh the cookie on every request, and a request still in flight
+ * during sign-out (a link prefetch) could then put the signed-out session back.
+ */
+async function hasSession(request: NextRequest): Promise<boolean> {
+  const secret = process.env.AUTH_SECRET;
+  if (!secret) return false;
+  const base = process.env.AUTH_URL ? new URL(process.env.AUTH_URL).protocol : undefined;
+  const protocol = base ?? `${request.headers.get('x-forwarded-proto') ?? request.nextUrl.protocol.replace(':', '')}:`;
+  const token = await getToken({ req: request, secret, secureCookie: protocol === 'https:' }).catch(() => null);
+  return !!token?.sub;
+}
 
 function contentSecurityPolicy(isProduction: boolean): string {
   return [
@@ -22,9 +33,9 @@ function contentSecurityPolicy(isProduction: boolean): string {
 
 // The request gate (Next.js 16's proxy.ts): sign-in for /dashboard, security headers for all.
 // It only checks that a session token is valid; pages re-check user, membership and role.
-export const proxy = auth((request) => {
+export async function proxy(request: NextRequest) {
   const { pathname, search } = request.nextUrl;
-  if (pathname.startsWith('/dashboard') && !request.auth?.user) {
+  if (pathname.startsWith('/dashboard') && !(await hasSession(request))) {
     const signIn = new URL('/sign-in', request.nextUrl.origin);
     signIn.searchParams.set('callbackUrl', `${pathname}${search}`);
     return NextResponse.redirect(signIn);
@@ -38,7 +49,7 @@ export const proxy = auth((request) => {
   // Browsers ignore HSTS over plain HTTP, so it is safe behind a TLS-terminating proxy too.
   if (isProduction) response.headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   return response;
-});
+}
 
 export const config = {
   matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],

@@ -13,7 +13,7 @@ import { accounts, authSessions, users, verificationTokens } from '@/db/schema';
 import { withSystem } from '@/db/withTenant';
 import { type Env, getEnv, isPasswordSignInEnabled } from '@/lib/env';
 import { clientIp, consumeRateLimit } from '@/lib/rate-limit';
-import { edgeAuthConfig } from './edge-config';
+import { baseAuthConfig } from './base-config';
 import { resolveWorkspaceOnSignIn } from './onboarding';
 import { verifyPassword } from './passwords';
 
@@ -117,12 +117,12 @@ function passwordProvider() {
 function authConfig(): NextAuthConfig {
   const env = getEnv();
   return {
-    ...edgeAuthConfig,
+    ...baseAuthConfig,
     secret: env.AUTH_SECRET,
     adapter: systemScopedAdapter(),
     providers: [...oauthProviders(env), ...(isPasswordSignInEnabled(env) ? [passwordProvider()] : [])],
     callbacks: {
-      ...edgeAuthConfig.callbacks,
+      ...baseAuthConfig.callbacks,
       async jwt({ token, user, trigger, session }) {
         if (user?.id) {
           const workspace = await resolveWorkspaceOnSignIn({ id: user.id, email: user.email, name: user.name });

@@ -1,9 +1,9 @@
 import type { NextAuthConfig, Session } from 'next-auth';
 
-// The part of the Auth.js configuration the request gate (proxy.ts) needs: how to read a
-// session token. No providers, no database: the gate only decides "signed in or not"; the
-// dashboard re-checks the user, membership and role against the database on every request.
-export const edgeAuthConfig = {
+// The session shape of the Auth.js configuration, without providers or database access:
+// what a token carries and how it maps onto the session. The dashboard re-checks the user,
+// membership and role against the database on every request.
+export const baseAuthConfig = {
   pages: { signIn: '/sign-in', error: '/sign-in' },
   session: { strategy: 'jwt', maxAge: 30 * 24 * 60 * 60 },
   trustHost: true,
