@@ -3,21 +3,7 @@ import { z } from 'zod';
 import { createDocument, deleteDocument, getDocument, updateDocument } from '@/db/queries/knowledge';
 import { enqueueIngestion } from '@/db/queue';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
-
-const tagsField = z
-  .string()
-  .max(500)
-  .default('')
-  .transform((text) => [...new Set(text.split(',').map((tag) => tag.trim().toLowerCase()).filter(Boolean))])
-  .refine((tags) => tags.length <= 20, 'At most 20 tags.')
-  .refine((tags) => tags.every((tag) => tag.length <= 40), 'Each tag can be at most 40 characters.');
-
-const categoryField = z
-  .string()
-  .trim()
-  .max(60, 'At most 60 characters.')
-  .default('')
-  .transform((value) => value || null);
+import { categoryField, tagsField } from '@/lib/knowledge/fields';
 
 export const documentMetadataInput = z.object({
   documentId: z.uuid('Unknown document.'),

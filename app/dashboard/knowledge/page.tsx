@@ -3,6 +3,7 @@ import Link from 'next/link';
 import { z } from 'zod';
 import { AutoRefresh } from '@/components/auto-refresh';
 import { Card } from '@/components/ui/card';
+import { FilterSelect } from '@/components/ui/filter-select';
 import { DOCUMENT_SORTS, listDocumentFacets, listDocuments } from '@/db/queries/knowledge';
 import { DOCUMENT_STATUSES } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
@@ -107,28 +108,10 @@ export default async function KnowledgePage({ searchParams }: { searchParams: Pr
           <input type="hidden" name="dir" value={query.dir} />
           <label className="sr-only" htmlFor="filter-q">Title contains</label>
           <input id="filter-q" name="q" defaultValue={query.q} placeholder="Title contains…" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm sm:col-span-2 dark:border-slate-700 dark:bg-slate-900" />
-          <label className="sr-only" htmlFor="filter-status">Status</label>
-          <select id="filter-status" name="status" defaultValue={query.status ?? ''} className="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
-            <option value="">Any status</option>
-            {DOCUMENT_STATUSES.map((status) => (
-              <option key={status} value={status}>{status}</option>
-            ))}
-          </select>
-          <label className="sr-only" htmlFor="filter-category">Category</label>
-          <select id="filter-category" name="category" defaultValue={query.category ?? ''} className="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
-            <option value="">Any category</option>
-            {facets.categories.map((category) => (
-              <option key={category} value={category}>{category}</option>
-            ))}
-          </select>
+          <FilterSelect id="filter-status" name="status" label="Status" anyLabel="Any status" options={DOCUMENT_STATUSES} value={query.status} />
+          <FilterSelect id="filter-category" name="category" label="Category" anyLabel="Any category" options={facets.categories} value={query.category} />
           <div className="flex gap-2">
-            <label className="sr-only" htmlFor="filter-tag">Tag</label>
-            <select id="filter-tag" name="tag" defaultValue={query.tag ?? ''} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
-              <option value="">Any tag</option>
-              {facets.tags.map((tag) => (
-                <option key={tag} value={tag}>{tag}</option>
-              ))}
-            </select>
+            <FilterSelect id="filter-tag" name="tag" label="Tag" anyLabel="Any tag" options={facets.tags} value={query.tag} className="min-w-0 flex-1" />
             <button type="submit" className="rounded-md border border-slate-300 px-3 text-sm dark:border-slate-700">Filter</button>
           </div>
         </form>

@@ -7,17 +7,11 @@ import { PERMISSIONS } from '@/lib/auth/permissions';
 import { getEnv } from '@/lib/env';
 import { defaultTitle } from '@/lib/knowledge/ingest';
 import { detectType, ExtractionError, mimeTypeOf } from '@/lib/knowledge/extract';
+import { categoryField, tagsField } from '@/lib/knowledge/fields';
 
 export const dynamic = 'force-dynamic';
 
-const fieldsSchema = z.object({
-  category: z.string().trim().max(60).optional().transform((value) => value || null),
-  tags: z
-    .string()
-    .max(500)
-    .optional()
-    .transform((text) => [...new Set((text ?? '').split(',').map((tag) => tag.trim().toLowerCase()).filter(Boolean))].slice(0, 20)),
-});
+const fieldsSchema = z.object({ category: categoryField, tags: tagsField });
 
 const error = (status: number, message: string) => Response.json({ message }, { status });
 
@@ -35,7 +29,7 @@ export async function POST(request: Request) {
   if (files.length === 0) return error(400, 'Choose at least one file to upload.');
   if (files.length > 50) return error(400, 'Upload at most 50 files at a time.');
   const fields = fieldsSchema.safeParse({ category: form.get('category') ?? undefined, tags: form.get('tags') ?? undefined });
-  if (!fields.success) return error(422, 'Category or tags are not valid.');
+  if (!fields.success) return error(422, fields.error.issues.map((issue) => issue.message).join(' '));
 
   const maxBytes = getEnv().KNOWLEDGE_MAX_UPLOAD_MB * 1_048_576;
   const accepted: Array<{ fileName: string; bytes: Buffer; mimeType: string }> = [];

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { z } from 'zod';
 import { Card } from '@/components/ui/card';
+import { FilterSelect } from '@/components/ui/filter-select';
 import { listDocumentFacets } from '@/db/queries/knowledge';
 import { recordEmbeddingCost } from '@/lib/costs/events';
 import { withDashboardTenant } from '@/lib/auth/session';
@@ -53,16 +54,8 @@ export default async function SearchPlaygroundPage({ searchParams }: { searchPar
         <form className="grid gap-3 sm:grid-cols-[1fr_10rem_10rem_auto]" role="search">
           <label className="sr-only" htmlFor="search-q">Question</label>
           <input id="search-q" name="q" defaultValue={query.q} placeholder="Ask what a visitor would ask…" className="rounded-md border border-slate-300 bg-white px-3 py-2 text-sm dark:border-slate-700 dark:bg-slate-900" />
-          <label className="sr-only" htmlFor="search-category">Category</label>
-          <select id="search-category" name="category" defaultValue={query.category ?? ''} className="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
-            <option value="">Any category</option>
-            {facets.categories.map((category) => <option key={category} value={category}>{category}</option>)}
-          </select>
-          <label className="sr-only" htmlFor="search-tag">Tag</label>
-          <select id="search-tag" name="tag" defaultValue={query.tag ?? ''} className="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm dark:border-slate-700 dark:bg-slate-900">
-            <option value="">Any tag</option>
-            {facets.tags.map((tag) => <option key={tag} value={tag}>{tag}</option>)}
-          </select>
+          <FilterSelect id="search-category" name="category" label="Category" anyLabel="Any category" options={facets.categories} value={query.category} />
+          <FilterSelect id="search-tag" name="tag" label="Tag" anyLabel="Any tag" options={facets.tags} value={query.tag} />
           <button type="submit" className="rounded-md bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-500">Search</button>
         </form>
       </Card>
