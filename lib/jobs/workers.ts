@@ -1,4 +1,5 @@
 import 'server-only';
+import { refreshKnowledgeStatistics } from '@/db/maintenance';
 import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/knowledge';
 import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES } from '@/db/queue';
 import { tenants } from '@/db/schema';
@@ -39,6 +40,7 @@ export async function startWorkers(): Promise<void> {
       const { tenantId, documentId } = job.data as IngestDocumentJob;
       try {
         await ingestDocument(tenantId, documentId);
+        await refreshKnowledgeStatistics().catch((error) => console.error('Could not refresh statistics', error));
       } catch (error) {
         console.error(`Ingestion of document ${documentId} failed (attempt ${job.retryCount + 1})`, error);
         const raw = error instanceof Error ? error.message : String(error);
