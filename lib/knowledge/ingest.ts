@@ -82,12 +82,16 @@ export async function ingestDocument(
   const chunks = chunkMarkdown(text, CHUNK_OPTIONS);
   await setProgress(30);
   const vectors: number[][] = [];
-  let billedTokens = 0;
   for (let start = 0; start < chunks.length; start += embedder.batchSize) {
     const batch = chunks.slice(start, start + embedder.batchSize);
     const result = await embedder.embed(batch.map((chunk) => embeddingText(chunk.headingPath, chunk.content)), 'document');
     vectors.push(...result.vectors);
-    billedTokens += result.tokens;
+    // Recorded as soon as the provider has billed it, even if indexing fails later and is retried.
+    if (embedder.billed) {
+      await withTenantId(tenantId, (tx) =>
+        recordEmbeddingCost(tx, { tenantId, provider: embedder.provider, model: embedder.model, tokens: result.tokens, operation: 'index document' }),
+      );
+    }
     // Progress only every few batches: each update is a write.
     if (chunks.length > embedder.batchSize) await setProgress(30 + Math.floor((65 * vectors.length) / chunks.length));
   }
@@ -120,9 +124,6 @@ export async function ingestDocument(
       embeddingModel: embedder.model,
       metadata: { ...document.metadata, ...(pageCount ? { pageCount } : {}) },
     });
-    if (embedder.billed) {
-      await recordEmbeddingCost(tx, { tenantId, provider: embedder.provider, model: embedder.model, tokens: billedTokens, operation: 'index document' });
-    }
     return true;
   });
   return finished ? { status: 'ready', chunks: chunks.length } : { status: 'missing' };

@@ -58,11 +58,12 @@ describe('embedding providers over the OpenAI HTTP API', () => {
     // 7 chunks in batches of 3: three requests.
     expect(server.requests.map((request) => (request.body.input as string[]).length)).toEqual([3, 3, 1]);
     const tokens = server.requests.flatMap((request) => request.body.input as string[]).reduce((sum, text) => sum + Math.ceil(text.length / 4), 0);
-    const [event] = await db
-      .select({ cost: sql<string>`${costEvents.costUsd}::text`, tokens: costEvents.inputTokens, provider: costEvents.provider })
+    // One event per billed call, summed exactly in SQL.
+    const [total] = await db
+      .select({ cost: sql<string>`sum(${costEvents.costUsd})::text`, tokens: sql<number>`sum(${costEvents.inputTokens})::int`, events: sql<number>`count(*)::int` })
       .from(costEvents)
-      .where(and(eq(costEvents.tenantId, tenantId), eq(costEvents.service, 'embedding')));
-    expect(event).toEqual({ cost: (tokens * 0.02 / 1_000_000).toFixed(8), tokens, provider: 'openai' });
+      .where(and(eq(costEvents.tenantId, tenantId), eq(costEvents.service, 'embedding'), eq(costEvents.provider, 'openai')));
+    expect(total).toEqual({ cost: (tokens * 0.02 / 1_000_000).toFixed(8), tokens, events: 3 });
     const chunks = await db.select({ model: knowledgeChunks.embeddingModel }).from(knowledgeChunks).where(eq(knowledgeChunks.documentId, document.id));
     expect(new Set(chunks.map((chunk) => chunk.model))).toEqual(new Set(['text-embedding-3-small']));
   });

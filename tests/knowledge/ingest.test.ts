@@ -77,6 +77,26 @@ describe('ingestion', () => {
     expect((await documentRow(document.id)).chunkCount).toBe(second.length);
   });
 
+  it('records what the provider billed even when indexing then fails', async () => {
+    const document = await newDocument({ content: LONG_TEXT });
+    let calls = 0;
+    const billedThenDown: Embedder = {
+      ...localEmbedder,
+      provider: 'openai',
+      model: 'text-embedding-3-small',
+      billed: true,
+      batchSize: 4,
+      embed: async (texts, purpose) => {
+        if (++calls === 2) throw new Error('503 from the embedding provider');
+        return { ...(await localEmbedder.embed(texts, purpose)), tokens: 500 };
+      },
+    };
+    const before = await db.select().from(costEvents).where(eq(costEvents.tenantId, tenantId));
+    await expect(ingestDocument(tenantId, document.id, billedThenDown)).rejects.toThrow('503');
+    const after = await db.select().from(costEvents).where(eq(costEvents.tenantId, tenantId));
+    expect(after.length - before.length).toBe(1);
+  });
+
   it('records an embedding cost event for a billed provider', async () => {
     const document = await newDocument({ content: '# Hours\n\nOpen 9 to 5.' });
     const billed: Embedder = { ...localEmbedder, provider: 'openai', model: 'text-embedding-3-small', billed: true, embed: async (texts, purpose) => ({ ...(await localEmbedder.embed(texts, purpose)), tokens: 1_000_000 }) };
@@ -84,7 +104,7 @@ describe('ingestion', () => {
     const [event] = await db
       .select({ cost: sql<string>`${costEvents.costUsd}::text`, tokens: costEvents.inputTokens, model: costEvents.model })
       .from(costEvents)
-      .where(and(eq(costEvents.tenantId, tenantId), eq(costEvents.service, 'embedding')));
+      .where(and(eq(costEvents.tenantId, tenantId), eq(costEvents.service, 'embedding'), eq(costEvents.inputTokens, 1_000_000)));
     expect(event).toEqual({ cost: '0.02000000', tokens: 1_000_000, model: 'text-embedding-3-small' });
   });
 });
