@@ -27,3 +27,38 @@ export async function recordEmbeddingCost(
   };
   await tx.insert(costEvents).values(values);
 }
+
+/** Records what a model call cost and returns the cost as a decimal string. */
+export async function recordLlmCost(
+  tx: Transaction,
+  event: {
+    tenantId: string;
+    provider: string;
+    model: string;
+    inputTokens: number;
+    outputTokens: number;
+    sessionId?: string;
+    durationMs?: number;
+    operation: string;
+  },
+): Promise<string> {
+  const price = findPrice('llm', event.model);
+  const values: PgInsertValue<typeof costEvents> = {
+    tenantId: event.tenantId,
+    sessionId: event.sessionId,
+    service: 'llm',
+    provider: event.provider,
+    model: event.model,
+    inputTokens: event.inputTokens,
+    outputTokens: event.outputTokens,
+    unit: 'tokens',
+    units: String(event.inputTokens + event.outputTokens),
+    costUsd: price
+      ? sql`(${perMillion(event.inputTokens, price.inputPerMillionTokens)} + ${perMillion(event.outputTokens, price.outputPerMillionTokens)})`
+      : sql`0`,
+    priceVersion: PRICE_VERSION,
+    metadata: { operation: price ? event.operation : `${event.operation} (unpriced model)`, durationMs: event.durationMs },
+  };
+  const [row] = await tx.insert(costEvents).values(values).returning({ costUsd: costEvents.costUsd });
+  return row.costUsd;
+}
