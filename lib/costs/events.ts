@@ -60,5 +60,5 @@ export async function recordLlmCost(
     metadata: { operation: price ? event.operation : `${event.operation} (unpriced model)`, durationMs: event.durationMs },
   };
   const [row] = await tx.insert(costEvents).values(values).returning({ costUsd: costEvents.costUsd });
-  return row.costUsd;
+  return row!.costUsd;
 }
