@@ -1,4 +1,5 @@
 import type { NextConfig } from 'next';
+import { PHASE_DEVELOPMENT_SERVER, PHASE_PRODUCTION_BUILD } from 'next/constants';
 
 const nextConfig: NextConfig = {
   // A self-contained server for the Docker image (the Dockerfile sets NEXT_OUTPUT=standalone);
@@ -11,4 +12,12 @@ const nextConfig: NextConfig = {
   outputFileTracingIncludes: { '/**': ['./migrations/**/*'] },
 };
 
-export default nextConfig;
+// The embeddable widget's loader and frame scripts are built outside Next's bundler (they must
+// stay tiny and framework-free) into public/, whenever Next builds or starts in development.
+export default async function config(phase: string): Promise<NextConfig> {
+  if (phase === PHASE_PRODUCTION_BUILD || phase === PHASE_DEVELOPMENT_SERVER) {
+    const { buildWidgetBundles } = await import('./lib/widget/build');
+    await buildWidgetBundles({ watch: phase === PHASE_DEVELOPMENT_SERVER });
+  }
+  return nextConfig;
+}
