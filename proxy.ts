@@ -42,10 +42,14 @@ export async function proxy(request: NextRequest) {
   }
   const response = NextResponse.next();
   const isProduction = process.env.NODE_ENV === 'production';
-  response.headers.set('Content-Security-Policy', contentSecurityPolicy(isProduction));
+  // The widget's chat frame (app/widget/[widgetId]/route.ts) is meant to be framed by the
+  // widget's allowed sites: it sends its own CSP with their frame-ancestors.
+  if (!/^\/widget\/[^/]+$/.test(pathname)) {
+    response.headers.set('Content-Security-Policy', contentSecurityPolicy(isProduction));
+    response.headers.set('X-Frame-Options', 'DENY');
+    response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
+  }
   response.headers.set('X-Content-Type-Options', 'nosniff');
-  response.headers.set('Referrer-Policy', 'strict-origin-when-cross-origin');
-  response.headers.set('X-Frame-Options', 'DENY');
   // Browsers ignore HSTS over plain HTTP, so it is safe behind a TLS-terminating proxy too.
   if (isProduction) response.headers.set('Strict-Transport-Security', 'max-age=63072000; includeSubDomains');
   return response;

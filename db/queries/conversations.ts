@@ -69,3 +69,13 @@ export async function finishReply(
       .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, reply.sessionId)));
   }
 }
+
+/** Records a visitor's thumbs up (1), down (-1) or neither (null) on one of the session's answers. */
+export async function setMessageFeedback(tx: Transaction, tenantId: string, sessionId: string, messageId: string, feedback: 1 | -1 | null) {
+  const updated = await tx
+    .update(messages)
+    .set({ feedback })
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.sessionId, sessionId), eq(messages.id, messageId), eq(messages.role, 'assistant')))
+    .returning({ id: messages.id });
+  return updated.length > 0;
+}

@@ -24,7 +24,7 @@ function options(bundle: keyof typeof WIDGET_BUNDLES): BuildOptions {
     minify: true,
     // An IIFE: nothing leaks into the host page's (or the frame's) globals.
     format: 'iife',
-    target: ['es2020', 'chrome90', 'firefox90', 'safari14'],
+    target: 'es2020',
     alias: { '@': root },
     legalComments: 'none',
     logLevel: 'warning',
