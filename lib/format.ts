@@ -18,3 +18,9 @@ export function percentOf(part: string, total: string): number {
   if (denominator === 0n) return 0;
   return Number((scaled(part) * 100n) / denominator);
 }
+
+/** Sub-cent amounts (a single reply) to five decimals, truncated: "0.00012345" -> "$0.00012". */
+export function formatUsdFine(amount: string): string {
+  const [whole = '0', fraction = ''] = amount.replace(/^-/, '').split('.');
+  return `${amount.startsWith('-') ? '-' : ''}$${whole}.${(fraction + '00000').slice(0, 5)}`;
+}

@@ -1,7 +1,17 @@
 import 'server-only';
-import { and, asc, desc, eq, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
-import { type Message, type MessageMetadata, type MessageSource, messages, type NewSession, sessions } from '../schema';
+import {
+  type Message,
+  type MessageMetadata,
+  type MessageSource,
+  messages,
+  type NewSession,
+  SESSION_MODES,
+  SESSION_SOURCES,
+  sessions,
+  widgets,
+} from '../schema';
 
 export async function createSession(tx: Transaction, values: NewSession) {
   const [session] = await tx.insert(sessions).values(values).returning();
@@ -78,4 +88,91 @@ export async function setMessageFeedback(tx: Transaction, tenantId: string, sess
     .where(and(eq(messages.tenantId, tenantId), eq(messages.sessionId, sessionId), eq(messages.id, messageId), eq(messages.role, 'assistant')))
     .returning({ id: messages.id });
   return updated.length > 0;
+}
+
+export type ConversationFilters = {
+  widgetId?: string;
+  mode?: (typeof SESSION_MODES)[number];
+  source?: (typeof SESSION_SOURCES)[number];
+  /** Inclusive bounds on when the conversation started. */
+  from?: Date;
+  to?: Date;
+};
+
+/** Keyset position: the exact `created_at` as PostgreSQL prints it (JS dates drop microseconds) and the id. */
+export type ConversationCursor = { createdAt: string; id: string };
+
+function conversationFilters(tenantId: string, filters: ConversationFilters): SQL[] {
+  const where: SQL[] = [eq(sessions.tenantId, tenantId)];
+  if (filters.widgetId) where.push(eq(sessions.widgetId, filters.widgetId));
+  if (filters.mode) where.push(eq(sessions.mode, filters.mode));
+  if (filters.source) where.push(eq(sessions.source, filters.source));
+  if (filters.from) where.push(gte(sessions.createdAt, filters.from));
+  if (filters.to) where.push(lte(sessions.createdAt, filters.to));
+  return where;
+}
+
+/** Conversations newest first, a page after `cursor`, with the first question as a preview. */
+export async function listConversations(tx: Transaction, tenantId: string, filters: ConversationFilters, cursor: ConversationCursor | undefined, limit: number) {
+  const where = conversationFilters(tenantId, filters);
+  if (cursor) where.push(sql`(${sessions.createdAt}, ${sessions.id}) < (${cursor.createdAt}::timestamptz, ${cursor.id}::uuid)`);
+  const firstQuestion = tx
+    .select({ content: messages.content })
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), eq(messages.sessionId, sessions.id), eq(messages.role, 'user')))
+    .orderBy(asc(messages.createdAt), asc(messages.id))
+    .limit(1);
+  const rows = await tx
+    .select({
+      id: sessions.id,
+      createdAt: sessions.createdAt,
+      cursorCreatedAt: sql<string>`${sessions.createdAt}::text`,
+      source: sessions.source,
+      mode: sessions.mode,
+      widgetId: sessions.widgetId,
+      widgetName: widgets.name,
+      messageCount: sessions.messageCount,
+      costUsd: sessions.costUsd,
+      lastMessageAt: sessions.lastMessageAt,
+      metadata: sessions.metadata,
+      firstQuestion: sql<string | null>`(${firstQuestion})`,
+    })
+    .from(sessions)
+    .leftJoin(widgets, and(eq(widgets.tenantId, sessions.tenantId), eq(widgets.id, sessions.widgetId)))
+    .where(and(...where))
+    .orderBy(desc(sessions.createdAt), desc(sessions.id))
+    .limit(limit + 1);
+  const page = rows.slice(0, limit);
+  const last = page.at(-1);
+  return {
+    rows: page,
+    next: rows.length > limit && last ? ({ createdAt: last.cursorCreatedAt, id: last.id } satisfies ConversationCursor) : undefined,
+  };
+}
+export type ConversationRow = Awaited<ReturnType<typeof listConversations>>['rows'][number];
+
+/** Messages of several sessions at once (for exports), in transcript order. */
+export async function listMessagesOfSessions(tx: Transaction, tenantId: string, sessionIds: string[]): Promise<Message[]> {
+  if (sessionIds.length === 0) return [];
+  return tx
+    .select()
+    .from(messages)
+    .where(and(eq(messages.tenantId, tenantId), inArray(messages.sessionId, sessionIds)))
+    .orderBy(asc(messages.sessionId), asc(messages.createdAt), asc(messages.id));
+}
+
+/** One conversation with the name of its widget, if any. */
+export async function getConversation(tx: Transaction, tenantId: string, sessionId: string) {
+  const [row] = await tx
+    .select({ session: sessions, widgetName: widgets.name })
+    .from(sessions)
+    .leftJoin(widgets, and(eq(widgets.tenantId, sessions.tenantId), eq(widgets.id, sessions.widgetId)))
+    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
+  return row;
+}
+
+/** Deletes a conversation and (by cascade) its messages; cost events keep their amounts, unlinked. */
+export async function deleteConversation(tx: Transaction, tenantId: string, sessionId: string): Promise<boolean> {
+  const deleted = await tx.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId))).returning({ id: sessions.id });
+  return deleted.length > 0;
 }

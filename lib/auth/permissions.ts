@@ -12,6 +12,8 @@ export const PERMISSIONS = {
   'team:manage-owners': ['owner'],
   'keys:manage': ['owner'],
   'knowledge:manage': ['owner', 'admin'],
+  'widgets:manage': ['owner', 'admin'],
+  'conversations:delete': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -4,23 +4,7 @@ import { createApiKey, revokeApiKey } from '@/db/queries/api-keys';
 import { deleteTenant, getTenantById, updateTenant } from '@/db/queries/tenants';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
 import { newPublishableKey, newSecretKey } from '@/lib/auth/tokens';
-import { normalizeOriginPattern } from '@/lib/domains';
-
-const allowedDomainsField = z
-  .string()
-  .max(5000)
-  .default('')
-  .transform((text, ctx) => {
-    const entries = text.split(/[\n,]+/).map((entry) => entry.trim()).filter(Boolean);
-    const origins: string[] = [];
-    for (const entry of entries) {
-      const origin = normalizeOriginPattern(entry);
-      if (!origin) ctx.addIssue({ code: 'custom', message: `"${entry}" is not a valid domain or origin.` });
-      else if (!origins.includes(origin)) origins.push(origin);
-    }
-    if (origins.length > 50) ctx.addIssue({ code: 'custom', message: 'At most 50 domains.' });
-    return origins;
-  });
+import { originListField } from '@/lib/origin-fields';
 
 const spendCapField = z
   .string()
@@ -31,7 +15,7 @@ const spendCapField = z
 
 export const workspaceSettingsInput = z.object({
   name: z.string().trim().min(1, 'Enter a workspace name.').max(100, 'At most 100 characters.'),
-  allowedDomains: allowedDomainsField,
+  allowedDomains: originListField,
   monthlySpendCapUsd: spendCapField,
 });
 
