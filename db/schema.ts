@@ -351,7 +351,7 @@ export type NewSession = typeof sessions.$inferInsert;
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export const MESSAGE_STATUSES = ['pending', 'streaming', 'complete', 'failed'] as const;
 
-export type MessageSource = { index: number; documentId: string; chunkId: string; title: string; headingPath?: string[] };
+export type MessageSource = { index: number; documentId: string; chunkId: string; title: string; headingPath?: string[]; url?: string };
 export type MessageMetadata = {
   model?: string;
   provider?: string;

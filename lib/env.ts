@@ -51,6 +51,20 @@ const envSchema = z.object({
   EMBEDDING_API_KEY: optional(z.string()),
   OPENAI_API_KEY: optional(z.string()),
   VOYAGE_API_KEY: optional(z.string()),
+  // Answer models. None configured: the assistant answers in retrieval-only mode.
+  ANTHROPIC_API_KEY: optional(z.string()),
+  // A proxy or gateway in front of the OpenAI API (and OPENAI_API_KEY's models).
+  OPENAI_BASE_URL: optional(z.url()),
+  // Any OpenAI-compatible chat server (Ollama, vLLM, llama.cpp server): e.g. http://localhost:11434/v1
+  LLM_BASE_URL: optional(z.url()),
+  LLM_API_KEY: optional(z.string()),
+  // The models that server offers, comma-separated (e.g. llama3.2,qwen2.5:7b).
+  LLM_MODELS: z.string().default(''),
+  // Output-token ceiling for those models (their limits are not discoverable over the API).
+  LLM_MAX_OUTPUT_TOKENS: z.coerce.number().int().positive().default(4096),
+  // The model used when a personality has no preference; default: the first available.
+  LLM_DEFAULT_MODEL: optional(z.string()),
+  LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   KNOWLEDGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
   // Hosts that URL import may fetch even though they resolve to private addresses (comma-separated).
   KNOWLEDGE_URL_ALLOWLIST: z.string().default(''),

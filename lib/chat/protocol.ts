@@ -20,7 +20,15 @@ export type ReplySource = {
 export type ReplyMode = 'model' | 'retrieval-only';
 
 export type ReplyEvent =
-  | { type: 'start'; sessionId: string; userMessageId: string; messageId: string; mode: ReplyMode }
+  | {
+      type: 'start';
+      sessionId: string;
+      userMessageId: string;
+      messageId: string;
+      mode: ReplyMode;
+      /** Origins links in the reply may point to (the tenant's sites); see tenantLinkPolicy. */
+      linkOrigins: string[];
+    }
   | { type: 'sources'; sources: ReplySource[] }
   | { type: 'text'; delta: string }
   | {

@@ -30,6 +30,8 @@ export type SearchHit = {
   chunkId: string;
   documentId: string;
   title: string;
+  /** The web page the document was imported from, if any. */
+  sourceUrl: string | null;
   headingPath: string[];
   content: string;
   vectorRank: number | null;
@@ -101,9 +103,9 @@ export async function hybridSearch(tx: Transaction, request: SearchRequest): Pro
   const fused = fuseRanks([vectorList.map((row) => row.id), textList.map((row) => row.id)]).slice(0, limit);
   if (fused.length === 0) return [];
   const ids = `{${fused.map((hit) => hit.id).join(',')}}`;
-  const passages = await executeRows<{ id: string; document_id: string; title: string; heading_path: string[]; content: string }>(
+  const passages = await executeRows<{ id: string; document_id: string; title: string; source_url: string | null; heading_path: string[]; content: string }>(
     tx,
-    sql`select c.id, c.document_id, d.title, c.heading_path, c.content
+    sql`select c.id, c.document_id, d.title, d.source_url, c.heading_path, c.content
       from knowledge_chunks c join knowledge_documents d on d.id = c.document_id and d.tenant_id = c.tenant_id
       where c.tenant_id = ${request.tenantId} and c.id = any(${ids}::uuid[])`,
   );
@@ -116,6 +118,7 @@ export async function hybridSearch(tx: Transaction, request: SearchRequest): Pro
         chunkId: hit.id,
         documentId: passage.document_id,
         title: passage.title,
+        sourceUrl: passage.source_url,
         headingPath: passage.heading_path,
         content: passage.content,
         vectorRank: hit.ranks[0] ?? null,

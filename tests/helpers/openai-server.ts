@@ -6,17 +6,28 @@ import type { AddressInfo } from 'node:net';
 
 export type RecordedRequest = { path: string; headers: IncomingMessage['headers']; body: Record<string, unknown> };
 
+/** How the next chat completion misbehaves: a broken SSE body, or a stream that stops sending. */
+export type ChatFault = 'malformed' | 'stall';
+
+export type ChatScript = { text: string; promptTokens: number; completionTokens: number };
+
 export type OpenAiTestServer = {
   baseURL: string;
   requests: RecordedRequest[];
   /** Status codes to answer, in order, before answering normally. */
   failNext: (...statuses: number[]) => void;
+  /** Faults for the next chat completions, in order. */
+  faultNext: (...faults: ChatFault[]) => void;
+  /** What chat completions stream from now on (split into word-sized deltas). */
+  scriptChat: (script: ChatScript) => void;
   close: () => Promise<void>;
 };
 
 export async function startOpenAiServer(options: { dimensions?: number } = {}): Promise<OpenAiTestServer> {
   const requests: RecordedRequest[] = [];
   const failures: number[] = [];
+  const faults: ChatFault[] = [];
+  let chat: ChatScript = { text: 'Returns are accepted within 30 days [1].', promptTokens: 120, completionTokens: 9 };
   const dimensions = options.dimensions ?? 1024;
   const server: Server = createServer(async (request, response) => {
     let raw = '';
@@ -42,6 +53,24 @@ export async function startOpenAiServer(options: { dimensions?: number } = {}): 
       response.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
       return;
     }
+    if (request.url === '/v1/chat/completions' && body.stream === true) {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+        `data: ${JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1_764_000_000, model: body.model, choices, ...extra })}\n\n`;
+      response.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
+      const fault = faults.shift();
+      if (fault === 'stall') return; // headers and a first chunk, then silence: the client must time out
+      if (fault === 'malformed') {
+        response.end('data: {"id":"chatcmpl-test","choices":[{"delta":{"content":\n\n');
+        return;
+      }
+      for (const piece of chat.text.match(/\S+\s*/g) ?? []) response.write(chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]));
+      response.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
+      const usage = { prompt_tokens: chat.promptTokens, completion_tokens: chat.completionTokens, total_tokens: chat.promptTokens + chat.completionTokens };
+      response.write(chunk([], { usage }));
+      response.end('data: [DONE]\n\n');
+      return;
+    }
     response.writeHead(404, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ error: { message: 'not found' } }));
   });
@@ -51,6 +80,15 @@ export async function startOpenAiServer(options: { dimensions?: number } = {}): 
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
     failNext: (...statuses) => failures.push(...statuses),
-    close: () => new Promise((resolve) => server.close(() => resolve())),
+    faultNext: (...next) => faults.push(...next),
+    scriptChat: (script) => {
+      chat = script;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        // Stalled streams would keep the server open forever.
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
 }

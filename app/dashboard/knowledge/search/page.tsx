@@ -4,10 +4,9 @@ import { z } from 'zod';
 import { Card } from '@/components/ui/card';
 import { FilterSelect } from '@/components/ui/filter-select';
 import { listDocumentFacets } from '@/db/queries/knowledge';
-import { recordEmbeddingCost } from '@/lib/costs/events';
 import { withDashboardTenant } from '@/lib/auth/session';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
-import { hybridSearch } from '@/lib/knowledge/search';
+import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
 
 export const metadata: Metadata = { title: 'Search playground' };
 
@@ -21,22 +20,17 @@ export default async function SearchPlaygroundPage({ searchParams }: { searchPar
   const query = querySchema.parse(await searchParams);
   const embedder = configuredEmbedder();
   // The query is embedded before the transaction: no network call holds a database connection.
-  const embedded = query.q ? await embedder.embed([query.q], 'query') : undefined;
+  const embedded = query.q ? await embedQuery(query.q, embedder) : undefined;
   const { hits, facets } = await withDashboardTenant(async (tx, { tenantId }) => {
     const found = embedded
-      ? await hybridSearch(tx, {
+      ? await searchKnowledge(tx, embedded, {
           tenantId,
-          text: query.q,
-          vector: embedded.vectors[0]!,
-          embeddingModel: embedder.model,
           category: query.category || undefined,
           tags: query.tag ? [query.tag] : undefined,
           limit: 10,
+          operation: 'search playground',
         })
       : [];
-    if (embedded && embedder.billed) {
-      await recordEmbeddingCost(tx, { tenantId, provider: embedder.provider, model: embedder.model, tokens: embedded.tokens, operation: 'search playground' });
-    }
     return { hits: found, facets: await listDocumentFacets(tx, tenantId) };
   });
 

@@ -1,0 +1,256 @@
+import 'server-only';
+import { streamText } from 'ai';
+import { countTokens } from 'gpt-tokenizer';
+import { finishReply, getSessionById, listRecentMessages, startExchange } from '@/db/queries/conversations';
+import { getPersonalityForReply } from '@/db/queries/personalities';
+import { getTenantById } from '@/db/queries/tenants';
+import type { MessageMetadata, MessageSource } from '@/db/schema';
+import { withTenantId } from '@/db/withTenant';
+import { encodeReplyEvent, type ReplyEvent, type ReplyMode, type ReplySource } from '@/lib/chat/protocol';
+import { recordLlmCost } from '@/lib/costs/events';
+import { type Env, getEnv } from '@/lib/env';
+import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
+import type { SearchHit } from '@/lib/knowledge/search';
+import { languageModel, type ModelInfo, resolveModel } from './models';
+import { buildPrompt, type HistoryTurn, type PromptPassage } from './prompt';
+import { excerpt, retrievalOnlyAnswer } from './retrieval-only';
+
+// The one entry point for an assistant reply, whoever asks (dashboard playground, public
+// widget, API). Order matters for "no lost messages": the visitor's message and an empty
+// reply are committed before anything slow happens; the reply is then produced in the
+// background, independent of whether anyone is still reading the stream, and always ends
+// stored as complete or failed.
+
+const PASSAGES_PER_REPLY = 5;
+const RETRIEVAL_ONLY_PASSAGES = 3;
+const HISTORY_MESSAGES = 20;
+const MAX_HISTORY_TOKENS = 3_000;
+// Room kept free in the context for the system prompt's rules and message framing.
+const PROMPT_OVERHEAD_TOKENS = 600;
+const QUERY_EMBEDDING_TIMEOUT_MS = 15_000;
+
+export const FALLBACK_REPLY = 'Sorry, I could not answer just now. Please try again in a moment.';
+
+/** The request cannot be answered at all (nothing is stored). */
+export class ReplyRequestError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReplyRequestError';
+  }
+}
+
+export type ReplyRequest = { tenantId: string; sessionId: string; content: string };
+
+type PreparedReply = ReplyRequest & {
+  startedAt: number;
+  replyId: string;
+  userMessageId: string;
+  systemPrompt: string;
+  settings: { temperature: number; topP: number; frequencyPenalty: number; presencePenalty: number; maxTokens: number };
+  preferredModel: string | null;
+  history: HistoryTurn[];
+  linkOrigins: string[];
+};
+
+async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
+  const startedAt = performance.now();
+  return withTenantId(request.tenantId, async (tx) => {
+    const session = await getSessionById(tx, request.tenantId, request.sessionId);
+    if (!session) throw new ReplyRequestError('This conversation does not exist.');
+    const [personality, tenant, earlier] = [
+      await getPersonalityForReply(tx, request.tenantId, session.personalityId),
+      await getTenantById(tx, request.tenantId),
+      await listRecentMessages(tx, request.tenantId, request.sessionId, HISTORY_MESSAGES),
+    ];
+    if (!personality || !tenant) throw new ReplyRequestError('This workspace has no assistant personality.');
+    const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content);
+    return {
+      ...request,
+      startedAt,
+      replyId: reply.id,
+      userMessageId: question.id,
+      systemPrompt: personality.systemPrompt,
+      settings: {
+        temperature: Number(personality.temperature),
+        topP: Number(personality.topP),
+        frequencyPenalty: Number(personality.frequencyPenalty),
+        presencePenalty: Number(personality.presencePenalty),
+        maxTokens: personality.maxTokens,
+      },
+      preferredModel: personality.preferredModel,
+      // Failed replies are apologies, not knowledge: they are left out of the history.
+      history: earlier
+        .filter((message) => (message.role === 'user' || message.role === 'assistant') && message.status === 'complete' && message.content)
+        .map((message) => ({ role: message.role as HistoryTurn['role'], content: message.content })),
+      linkOrigins: tenant.allowedDomains,
+    };
+  });
+}
+
+function toPassages(hits: SearchHit[]): Array<PromptPassage & { source: MessageSource; reply: ReplySource }> {
+  return hits.map((hit, position) => {
+    const index = position + 1;
+    const url = hit.sourceUrl ?? undefined;
+    return {
+      index,
+      title: hit.title,
+      headingPath: hit.headingPath,
+      content: hit.content,
+      source: { index, documentId: hit.documentId, chunkId: hit.chunkId, title: hit.title, headingPath: hit.headingPath, url },
+      reply: { index, documentId: hit.documentId, title: hit.title, headingPath: hit.headingPath, url, excerpt: excerpt(hit.content, 300) },
+    };
+  });
+}
+
+type ModelOutcome = { content: string; inputTokens: number; outputTokens: number };
+
+async function callModel(prepared: PreparedReply, model: ModelInfo, passages: PromptPassage[], emit: (event: ReplyEvent) => void, env: Env): Promise<ModelOutcome> {
+  const maxOutputTokens = Math.min(prepared.settings.maxTokens, model.maxOutputTokens);
+  const prompt = buildPrompt({
+    systemPrompt: prepared.systemPrompt,
+    passages,
+    history: prepared.history,
+    question: prepared.content,
+    historyTokenBudget: Math.min(
+      MAX_HISTORY_TOKENS,
+      model.contextTokens - maxOutputTokens - PROMPT_OVERHEAD_TOKENS - countTokens(prepared.systemPrompt) -
+        passages.reduce((sum, passage) => sum + countTokens(passage.content), 0),
+    ),
+  });
+  const result = streamText({
+    model: languageModel(model, env),
+    system: prompt.system,
+    messages: prompt.messages,
+    maxOutputTokens,
+    ...prepared.settings,
+    // One retry on a transient failure (429, 5xx) before the stream starts.
+    maxRetries: 1,
+    // A stalled stream fails after a quarter of the budget without a chunk.
+    timeout: { totalMs: env.LLM_TIMEOUT_MS, chunkMs: Math.ceil(env.LLM_TIMEOUT_MS / 4) },
+  });
+  let content = '';
+  for await (const part of result.fullStream) {
+    if (part.type === 'text-delta') {
+      content += part.text;
+      emit({ type: 'text', delta: part.text });
+    } else if (part.type === 'error') {
+      throw part.error;
+    } else if (part.type === 'abort') {
+      throw new Error(`The model call was aborted${part.reason ? `: ${part.reason}` : ''}.`);
+    } else if (part.type === 'finish') {
+      if (!content.trim()) throw new Error(`The model returned no text (finish reason: ${part.finishReason}).`);
+      return { content, inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 };
+    }
+  }
+  throw new Error('The model stream ended without finishing.');
+}
+
+function describeError(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.slice(0, 500);
+}
+
+async function produceReply(prepared: PreparedReply, model: ModelInfo | undefined, emit: (event: ReplyEvent) => void, env: Env) {
+  const mode: ReplyMode = model ? 'model' : 'retrieval-only';
+  const { tenantId, sessionId, replyId } = prepared;
+  let sources: MessageSource[] = [];
+  let stored: { content: string; status: 'complete' | 'failed'; metadata: MessageMetadata };
+  try {
+    const query = await embedQuery(prepared.content, undefined, AbortSignal.timeout(QUERY_EMBEDDING_TIMEOUT_MS));
+    const hits = await withTenantId(tenantId, (tx) =>
+      searchKnowledge(tx, query, { tenantId, sessionId, limit: PASSAGES_PER_REPLY, operation: 'retrieve for a reply' }),
+    );
+    // Without a model, only passages sharing words with the question are worth quoting (a
+    // lexical vector always finds a "nearest" passage, relevant or not).
+    const relevant = model ? hits : hits.filter((hit) => hit.textRank !== null || !query.embedder.lexical).slice(0, RETRIEVAL_ONLY_PASSAGES);
+    const passages = toPassages(relevant);
+    sources = passages.map((passage) => passage.source);
+    emit({ type: 'sources', sources: passages.map((passage) => passage.reply) });
+    if (!model) {
+      const content = retrievalOnlyAnswer(passages);
+      emit({ type: 'text', delta: content });
+      stored = { content, status: 'complete', metadata: { answerMode: mode } };
+    } else {
+      const outcome = await callModel(prepared, model, passages, emit, env);
+      const durationMs = Math.round(performance.now() - prepared.startedAt);
+      const costUsd = await withTenantId(tenantId, (tx) =>
+        recordLlmCost(tx, {
+          tenantId,
+          sessionId,
+          provider: model.provider,
+          model: model.id,
+          inputTokens: outcome.inputTokens,
+          outputTokens: outcome.outputTokens,
+          durationMs,
+          operation: 'reply',
+        }),
+      );
+      stored = {
+        content: outcome.content,
+        status: 'complete',
+        metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, costUsd },
+      };
+    }
+  } catch (error) {
+    console.error('Reply failed', { tenantId, sessionId, replyId, error: describeError(error) });
+    stored = { content: FALLBACK_REPLY, status: 'failed', metadata: { answerMode: mode, provider: model?.provider, model: model?.id, error: describeError(error) } };
+  }
+  const latencyMs = Math.round(performance.now() - prepared.startedAt);
+  const metadata: MessageMetadata = { ...stored.metadata, latencyMs };
+  await withTenantId(tenantId, (tx) => finishReply(tx, tenantId, { id: replyId, sessionId, content: stored.content, status: stored.status, sources, metadata }));
+  emit({
+    type: 'done',
+    messageId: replyId,
+    status: stored.status,
+    content: stored.content,
+    mode,
+    model: metadata.model,
+    inputTokens: metadata.inputTokens,
+    outputTokens: metadata.outputTokens,
+    costUsd: metadata.costUsd,
+    latencyMs,
+    error: stored.status === 'failed' ? 'The assistant could not answer.' : undefined,
+  });
+}
+
+/**
+ * Stores the message, then streams the reply as NDJSON reply events. Call it outside any
+ * database scope. The reply is finished and stored even if the returned stream is cancelled.
+ */
+export async function streamReply(request: ReplyRequest, env: Env = getEnv()): Promise<ReadableStream<Uint8Array>> {
+  const prepared = await prepareReply(request);
+  const model = resolveModel(prepared.preferredModel, env);
+  const encoder = new TextEncoder();
+  let reader: ReadableStreamDefaultController<Uint8Array> | undefined;
+  let readerGone = false;
+  const emit = (event: ReplyEvent) => {
+    if (readerGone || !reader) return;
+    try {
+      reader.enqueue(encoder.encode(encodeReplyEvent(event)));
+    } catch {
+      readerGone = true;
+    }
+  };
+  const stream = new ReadableStream<Uint8Array>({
+    start(controller) {
+      reader = controller;
+    },
+    cancel() {
+      readerGone = true;
+    },
+  });
+  emit({
+    type: 'start',
+    sessionId: request.sessionId,
+    userMessageId: prepared.userMessageId,
+    messageId: prepared.replyId,
+    mode: model ? 'model' : 'retrieval-only',
+    linkOrigins: prepared.linkOrigins,
+  });
+  void produceReply(prepared, model, emit, env)
+    .catch((error: unknown) => console.error('Could not store a reply', { replyId: prepared.replyId, error: describeError(error) }))
+    .finally(() => {
+      if (!readerGone) reader?.close();
+    });
+  return stream;
+}
