@@ -14,7 +14,7 @@ export default defineConfig({
     environment: 'node',
     // Each test file runs in its own process with its own in-memory PGlite database.
     pool: 'forks',
-    env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: '' },
+    env: { PGLITE_DATA_DIR: 'memory://', DATABASE_URL: '', AUTH_SECRET: 'test-only-secret-test-only-secret-test-only' },
     // next-auth imports `next/server` without an extension, which Node's ESM loader refuses;
     // letting Vite process it resolves the import the way Next's bundler does.
     server: { deps: { inline: ['next-auth'] } },

@@ -18,7 +18,7 @@ export function toVisitorMessage(message: Message): VisitorMessage {
     role: message.role === 'assistant' ? 'assistant' : 'user',
     content: message.content,
     status: message.status,
-    sources: message.sources.map(({ index, title, headingPath }) => ({ index, title, headingPath: headingPath ?? [] })),
+    sources: message.sources.map(({ index, title, headingPath, url }) => ({ index, title, headingPath: headingPath ?? [], url })),
     feedback: message.feedback === 1 || message.feedback === -1 ? message.feedback : null,
   };
 }

@@ -1,8 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
+import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import { type AiPersonality, aiPersonalities } from '@/db/schema';
 import { createTeam, snapshotTeam, type Team } from '../helpers/team';
 
 // Signed in as the owner of tenant B, every action given an id from tenant A answers
@@ -11,10 +14,12 @@ describe('cross-tenant ids at the action level', () => {
   let db: Database;
   let a: Team;
   let b: Team;
+  let personalityOfA: AiPersonality | undefined;
   beforeAll(async () => {
     ({ db } = await getDatabase());
     a = await createTeam(db, 'A');
     b = await createTeam(db, 'B');
+    [personalityOfA] = await db.insert(aiPersonalities).values({ tenantId: a.tenantId, name: 'A support', systemPrompt: 'Be helpful.' }).returning();
   });
   afterAll(closeDatabase);
 
@@ -27,6 +32,20 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'edit document', run: () => knowledge.updateDocumentMetadata.run(asOwnerOfB(), { documentId: a.documentId, title: 'Mine now' }) },
     { name: 're-index document', run: () => knowledge.reindexDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
     { name: 'delete document', run: () => knowledge.deleteKnowledgeDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
+    {
+      name: 'edit widget',
+      run: () =>
+        widgets.updateWidget.run(asOwnerOfB(), { widgetId: a.widgetId, name: 'Mine now', theme: 'auto', position: 'bottom-right' }),
+    },
+    // B's own widget pointed at A's personality: the foreign key alone would accept it.
+    {
+      name: "use another tenant's personality",
+      run: () =>
+        widgets.updateWidget.run(asOwnerOfB(), { widgetId: b.widgetId, name: 'Site chat', theme: 'auto', position: 'bottom-right', personalityId: personalityOfA!.id }),
+    },
+    { name: 'turn widget off', run: () => widgets.setWidgetActive.run(asOwnerOfB(), { widgetId: a.widgetId, active: 'false' }) },
+    { name: 'delete widget', run: () => widgets.deleteWidget.run(asOwnerOfB(), { widgetId: a.widgetId }) },
+    { name: 'delete conversation', run: () => conversations.deleteConversation.run(asOwnerOfB(), { sessionId: a.sessionId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

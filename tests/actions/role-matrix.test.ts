@@ -1,7 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
+import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { closeQueue } from '@/db/queue';
 import type { TenantAction } from '@/lib/actions/define-action';
@@ -31,6 +33,16 @@ const CASES: Case[] = [
   { name: 're-index a document', action: knowledge.reindexDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
   { name: 'delete a document', action: knowledge.deleteKnowledgeDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
   { name: 'import a web page', action: knowledge.importWebPage, input: () => ({ url: 'https://example.com/help' }), allowed: ['owner', 'admin'] },
+  { name: 'create a widget', action: widgets.createWidget, input: () => ({ name: 'Docs chat' }), allowed: ['owner', 'admin'] },
+  {
+    name: 'edit a widget',
+    action: widgets.updateWidget,
+    input: (t) => ({ widgetId: t.widgetId, name: 'Renamed', allowedOrigins: 'https://*.example.com', theme: 'dark', position: 'bottom-left', greeting: 'Hi', primaryColor: '#000000', secondaryColor: '#ffffff', personalityId: '', starterQuestions: 'One?\nTwo?' }),
+    allowed: ['owner', 'admin'],
+  },
+  { name: 'turn a widget off', action: widgets.setWidgetActive, input: (t) => ({ widgetId: t.widgetId, active: 'false' }), allowed: ['owner', 'admin'] },
+  { name: 'delete a widget', action: widgets.deleteWidget, input: (t) => ({ widgetId: t.widgetId }), allowed: ['owner', 'admin'] },
+  { name: 'delete a conversation', action: conversations.deleteConversation, input: (t) => ({ sessionId: t.sessionId }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -44,7 +56,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge)].filter(
+    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge), ...Object.values(widgets), ...Object.values(conversations)].filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

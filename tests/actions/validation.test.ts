@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
+import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import type { TenantAction } from '@/lib/actions/define-action';
 import { createTeam, snapshotTeam, type Team } from '../helpers/team';
@@ -21,6 +22,13 @@ const CASES: Case[] = [
   { name: 'transfer: malformed id', action: team.transferOwnership, input: () => ({ userId: '' }), fields: ['userId'] },
   { name: 'document: empty title, too many tags', action: knowledge.updateDocumentMetadata, input: (t) => ({ documentId: t.documentId, title: '', tags: Array.from({ length: 25 }, (_, i) => `t${i}`).join(',') }), fields: ['title', 'tags'] },
   { name: 'import: not a web address', action: knowledge.importWebPage, input: () => ({ url: 'file:///etc/passwd' }), fields: ['url'] },
+  { name: 'new widget: no name', action: widgets.createWidget, input: () => ({ name: '  ' }), fields: ['name'] },
+  {
+    name: 'widget: bad origins, colours, theme and too many questions',
+    action: widgets.updateWidget,
+    input: (t) => ({ widgetId: t.widgetId, name: 'Chat', allowedOrigins: 'https://ok.example\nnot a url!\nftp://files.example', theme: 'neon', position: 'middle', primaryColor: 'red', secondaryColor: '#fff', starterQuestions: 'a\nb\nc\nd\ne' }),
+    fields: ['allowedOrigins', 'theme', 'position', 'primaryColor', 'secondaryColor', 'starterQuestions'],
+  },
 ];
 
 describe('bad input', () => {

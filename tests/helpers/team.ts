@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@/db/client';
-import { apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, tenants, users } from '@/db/schema';
+import { apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, messages, sessions, tenants, users, widgets } from '@/db/schema';
 
 export type Team = {
   tenantId: string;
@@ -9,6 +9,8 @@ export type Team = {
   invitationId: string;
   apiKeyId: string;
   documentId: string;
+  widgetId: string;
+  sessionId: string;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation and a key. */
@@ -41,7 +43,19 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(knowledgeDocuments)
     .values({ tenantId: tenant!.id, title: 'Returns', sourceType: 'text', content: '# Returns\n\nReturns are free within 30 days.' })
     .returning();
-  return { tenantId: tenant!.id, name, users: ids, invitationId: invitation!.id, apiKeyId: key!.id, documentId: document!.id };
+  const [widget] = await db.insert(widgets).values({ tenantId: tenant!.id, name: 'Site chat', allowedOrigins: ['https://team.example'] }).returning();
+  const [session] = await db.insert(sessions).values({ tenantId: tenant!.id, widgetId: widget!.id, messageCount: 1 }).returning();
+  await db.insert(messages).values({ tenantId: tenant!.id, sessionId: session!.id, role: 'user', content: 'Do you ship abroad?' });
+  return {
+    tenantId: tenant!.id,
+    name,
+    users: ids,
+    invitationId: invitation!.id,
+    apiKeyId: key!.id,
+    documentId: document!.id,
+    widgetId: widget!.id,
+    sessionId: session!.id,
+  };
 }
 
 /** Everything an action could change about a team, for before/after comparisons. */
@@ -53,5 +67,7 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     invitations: await db.select().from(invitations).where(eq(invitations.tenantId, tenantId)).orderBy(invitations.id),
     keys: await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(apiKeys.id),
     documents: await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.tenantId, tenantId)).orderBy(knowledgeDocuments.id),
+    widgets: await db.select().from(widgets).where(eq(widgets.tenantId, tenantId)).orderBy(widgets.id),
+    sessions: await db.select().from(sessions).where(eq(sessions.tenantId, tenantId)).orderBy(sessions.id),
   };
 }
