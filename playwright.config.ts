@@ -11,6 +11,9 @@ function chromiumPath(): string {
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 3101);
+// Another origin that embeds the widget (e2e/third-party-site.ts).
+const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 2);
+process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -44,6 +47,13 @@ export default defineConfig({
       command: `tsx e2e/oidc-provider.ts`,
       url: `http://localhost:${oidcPort}/.well-known/openid-configuration`,
       env: { OIDC_PORT: String(oidcPort), APP_URL: `http://localhost:${port}` },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
+      command: `tsx e2e/third-party-site.ts`,
+      url: `http://localhost:${thirdPartyPort}/health`,
+      env: { THIRD_PARTY_PORT: String(thirdPartyPort) },
       reuseExistingServer: false,
       timeout: 30_000,
     },

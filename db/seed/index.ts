@@ -23,7 +23,10 @@ import {
   widgets,
 } from '../schema';
 import { scopeToSystem, scopeToTenant } from '../withTenant';
+import { seedId } from './ids';
 import { acmeDocuments, globexDocuments, type SeedDocument } from './knowledge';
+
+export { DEMO_WIDGET_ID, seedId } from './ids';
 
 // Idempotent demo data. Every row has an id derived from a stable name and is inserted with
 // ON CONFLICT DO NOTHING, so running the seed again adds nothing. Everything is written
@@ -32,12 +35,6 @@ import { acmeDocuments, globexDocuments, type SeedDocument } from './knowledge';
 export const DEMO_PASSWORD = 'password123';
 export const SEED_DAYS = 60;
 
-export function seedId(name: string): string {
-  const hex = createHash('sha256').update(`assistant-platform-seed:${name}`).digest('hex');
-  // Shaped as an RFC 4122 version-5-style UUID so it passes every uuid validator.
-  const variant = ((Number.parseInt(hex[16]!, 16) & 0x3) | 0x8).toString(16);
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
-}
 
 // Deterministic pseudo-random numbers (mulberry32) so a re-run produces the same rows.
 function random(seed: number) {
@@ -91,7 +88,8 @@ const acme: SeedTenant = {
   },
   widget: {
     name: 'Main Website Widget',
-    allowedOrigins: ['https://acme.com', 'https://www.acme.com', 'http://localhost:3000'],
+    // The dev server's origins, so /demo (served by the app itself) can embed it.
+    allowedOrigins: ['https://acme.com', 'https://www.acme.com', 'http://localhost:3000', 'http://127.0.0.1:3000'],
     greeting: 'Hi! I can answer questions about Acme Pulse monitoring, plans and setup.',
     primaryColor: '#4f46e5',
     starterQuestions: ['How often are checks run?', 'Is there a free trial?', 'How do I monitor a cron job?'],
