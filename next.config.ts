@@ -16,7 +16,8 @@ const nextConfig: NextConfig = {
 // stay tiny and framework-free) into public/, whenever Next builds or starts in development.
 export default async function config(phase: string): Promise<NextConfig> {
   if (phase === PHASE_PRODUCTION_BUILD || phase === PHASE_DEVELOPMENT_SERVER) {
-    const { buildWidgetBundles } = await import('./lib/widget/build');
+    // With its extension: Next compiles this file alone, and Node 24 runs the TypeScript itself.
+    const { buildWidgetBundles } = await import('./lib/widget/build.ts');
     await buildWidgetBundles({ watch: phase === PHASE_DEVELOPMENT_SERVER });
   }
   return nextConfig;

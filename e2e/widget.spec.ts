@@ -49,10 +49,10 @@ test('a third-party site embeds the widget; a visitor gets a sourced answer that
   const answer = chat.locator('.msg.bot').last();
   await expect(answer).toContainText('14 days', { timeout: 20_000 });
   await expect(answer.locator('sup.citation').first()).toBeVisible();
-  await expect(answer.getByRole('list', { name: 'Sources' })).toContainText('Pricing');
+  await expect(answer.getByRole('list', { name: 'Sources' })).toContainText('Acme Pulse pricing › Billing questions › Is there a free trial?');
   await expect(answer).not.toHaveAttribute('aria-busy');
-  await answer.getByRole('button', { name: 'Helpful' }).click();
-  await expect(answer.getByRole('button', { name: 'Helpful' })).toHaveAttribute('aria-pressed', 'true');
+  await answer.getByRole('button', { name: 'Helpful', exact: true }).click();
+  await expect(answer.getByRole('button', { name: 'Helpful', exact: true })).toHaveAttribute('aria-pressed', 'true');
   await keepScreenshot(visitor, testInfo, 'widget-open-light');
 
   // The conversation survives a reload (token in the frame's localStorage).
@@ -60,7 +60,7 @@ test('a third-party site embeds the widget; a visitor gets a sourced answer that
   await visitor.getByRole('button', { name: 'Open chat: Shop chat' }).click();
   await expect(chat.locator('.msg.user')).toHaveText(['Is there a free trial?']);
   await expect(chat.locator('.msg.bot').last()).toContainText('14 days');
-  await expect(chat.locator('.msg.bot').last().getByRole('button', { name: 'Helpful' })).toHaveAttribute('aria-pressed', 'true');
+  await expect(chat.locator('.msg.bot').last().getByRole('button', { name: 'Helpful', exact: true })).toHaveAttribute('aria-pressed', 'true');
   // Escape closes it and gives focus back to the launcher.
   await chat.getByRole('textbox', { name: 'Your message' }).press('Escape');
   await expect(visitor.getByRole('button', { name: 'Open chat: Shop chat' })).toBeFocused();
@@ -74,7 +74,7 @@ test('a third-party site embeds the widget; a visitor gets a sourced answer that
   await row.getByRole('link').click();
   await expect(dashboard.getByTestId('transcript-message')).toHaveCount(2);
   await expect(dashboard.getByTestId('message-feedback')).toContainText('helpful');
-  await expect(dashboard.getByTestId('transcript-message').last().getByRole('list', { name: 'Sources' })).toContainText('Pricing');
+  await expect(dashboard.getByTestId('transcript-message').last().getByRole('list', { name: 'Sources' })).toContainText('Acme Pulse pricing');
   await expect(dashboard.getByTestId('message-details')).toContainText('retrieval-only');
 
   // Dark theme: the frame follows the widget's setting on its next load.
@@ -98,10 +98,10 @@ test('a site that is not on the allow-list cannot embed the widget or use its AP
   const widgetId = dashboard.url().split('/').pop()!;
 
   const page = await (await browser.newContext()).newPage();
-  const config = page.waitForResponse((response) => response.url().endsWith(`/api/widget/${widgetId}/config`));
+  // The config answer carries no CORS header for this origin, so the loader gives up quietly.
+  const warning = page.waitForEvent('console', (message) => message.text().includes('is not available on this site'));
   await page.goto(`${OTHER_SITE}/?widget=${widgetId}&app=${encodeURIComponent(app)}`);
-  expect((await config).status()).toBe(403);
-  await page.waitForTimeout(500);
+  await warning;
   await expect(page.locator('[data-assistant-widget]')).toHaveCount(0);
 
   // Framing the chat by hand, even while claiming an allowed origin, is refused by the browser.

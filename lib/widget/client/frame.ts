@@ -3,6 +3,7 @@
 // Model output only ever reaches the page through renderMarkdown (escape-first).
 import { readReplyEvents } from '@/lib/chat/protocol';
 import { renderMarkdown, tenantLinkPolicy } from '@/lib/chat/markdown';
+import { sourceLabel } from '@/lib/chat/source-label';
 import { CLOSE_MESSAGE, type FrameBootstrap, type StartedSession, type VisitorMessage, type VisitorSource, type WidgetApiError } from './types';
 
 const config = JSON.parse(document.getElementById('widget-bootstrap')!.textContent!) as FrameBootstrap;
@@ -69,10 +70,6 @@ function bubble(role: 'user' | 'assistant', text?: string) {
   log.append(node);
   scrollToEnd();
   return { node, body };
-}
-
-function sourceLabel(source: VisitorSource) {
-  return [source.title, ...source.headingPath].join(' › ');
 }
 
 /** An answer's body, numbered sources, citation tooltips and feedback buttons. */

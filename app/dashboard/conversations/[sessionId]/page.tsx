@@ -9,6 +9,7 @@ import { getConversation, listSessionMessages } from '@/db/queries/conversations
 import type { Message } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
+import { sourceLabel } from '@/lib/chat/source-label';
 import { formatUsdFine } from '@/lib/format';
 import { deleteConversationAction } from '../actions';
 import { SourceBadge } from '../source-badge';
@@ -82,7 +83,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ s
                     {message.sources.map((source) => (
                       <li key={`${source.index}-${source.chunkId}`} value={source.index}>
                         <Link href={`/dashboard/knowledge/${source.documentId}`} className="hover:underline">
-                          {[source.title, ...(source.headingPath ?? [])].join(' › ')}
+                          {sourceLabel(source)}
                         </Link>
                       </li>
                     ))}
