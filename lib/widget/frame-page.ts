@@ -6,9 +6,9 @@ import type { FrameBootstrap } from './client/types';
 // frame's CSP needs no 'unsafe-inline'; the script is the separately built /widget-frame.js.
 
 const STYLES = `*{box-sizing:border-box}
-:root{color-scheme:light;--bg:#fff;--fg:#0f172a;--muted:#64748b;--bubble:#f1f5f9;--line:#e2e8f0;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
-:root[data-theme=dark]{color-scheme:dark;--bg:#0f172a;--fg:#e2e8f0;--muted:#94a3b8;--bubble:#1e293b;--line:#334155}
-@media (prefers-color-scheme:dark){:root[data-theme=auto]{color-scheme:dark;--bg:#0f172a;--fg:#e2e8f0;--muted:#94a3b8;--bubble:#1e293b;--line:#334155}}
+:root{color-scheme:light;--bg:#fff;--fg:#0f172a;--muted:#64748b;--bubble:#f1f5f9;--line:#e2e8f0;--error:#b91c1c;font:15px/1.45 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif}
+:root[data-theme=dark]{color-scheme:dark;--bg:#0f172a;--fg:#e2e8f0;--muted:#94a3b8;--bubble:#1e293b;--line:#334155;--error:#fca5a5}
+@media (prefers-color-scheme:dark){:root[data-theme=auto]{color-scheme:dark;--bg:#0f172a;--fg:#e2e8f0;--muted:#94a3b8;--bubble:#1e293b;--line:#334155;--error:#fca5a5}}
 html,body{height:100%;margin:0;background:var(--bg);color:var(--fg)}
 #app{display:flex;flex-direction:column;height:100%}
 header{display:flex;align-items:center;gap:4px;padding:10px 10px 10px 16px;background:var(--primary);color:var(--on-primary)}
@@ -22,12 +22,13 @@ button:focus-visible,textarea:focus-visible,a:focus-visible,.log:focus-visible{o
 .msg.user{align-self:flex-end;background:var(--primary);color:var(--on-primary);border-bottom-right-radius:4px;white-space:pre-wrap}
 .msg.bot{align-self:flex-start;background:var(--bubble);border-bottom-left-radius:4px}
 .body>:first-child{margin-top:0}.body>:last-child{margin-bottom:0}.body p,.body ul,.body ol{margin:.4em 0}.body ul,.body ol{padding-left:1.3em}
+.body blockquote{margin:.4em 0;padding-left:10px;border-left:3px solid var(--line)}.body h3,.body h4{margin:.6em 0 .3em;font-size:1em}
 .body pre{overflow-x:auto;padding:8px;border-radius:6px;background:rgba(127,127,127,.15)}.body a{color:inherit}
 .citation{color:var(--primary);font-weight:600;cursor:help;margin-left:1px}
 .sources{margin:8px 0 0;padding:6px 0 0 1.4em;border-top:1px solid var(--line);font-size:12.5px;color:var(--muted)}
 .sources a{color:inherit}
 .feedback{display:flex;gap:4px;margin-top:6px}
-.feedback button{border:1px solid var(--line);background:transparent;border-radius:6px;padding:1px 7px;font-size:13px;opacity:.7}
+.feedback button{display:flex;border:1px solid var(--line);background:transparent;color:var(--fg);border-radius:6px;padding:3px 7px;opacity:.7}
 .feedback button[aria-pressed=true]{opacity:1;border-color:var(--primary);background:rgba(127,127,127,.15)}
 .typing{display:inline-flex;gap:4px;padding:4px 0}.typing i{width:7px;height:7px;border-radius:50%;background:var(--muted);animation:b 1s infinite}
 .typing i:nth-child(2){animation-delay:.15s}.typing i:nth-child(3){animation-delay:.3s}
@@ -35,7 +36,7 @@ button:focus-visible,textarea:focus-visible,a:focus-visible,.log:focus-visible{o
 @media (prefers-reduced-motion:reduce){.typing i{animation:none}}
 .starters{display:flex;flex-wrap:wrap;gap:6px;padding:0 16px 8px}
 .starters button{border:1px solid var(--primary);background:transparent;color:var(--fg);border-radius:999px;padding:5px 12px;font-size:13.5px;text-align:left}
-.status{padding:0 16px;font-size:13.5px;color:#b91c1c}:root[data-theme=dark] .status{color:#fca5a5}
+.status{padding:0 16px;font-size:13.5px;color:var(--muted)}.status.error{color:var(--error)}
 .status:not(:empty){padding:6px 16px}
 .retry{margin-left:6px;border:1px solid currentColor;background:transparent;color:inherit;border-radius:6px;padding:1px 8px}
 form{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--line)}

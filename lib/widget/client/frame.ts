@@ -102,17 +102,19 @@ function feedbackButtons(messageId: string, initial: 1 | -1 | null) {
   const group = element('div', { class: 'feedback', role: 'group', 'aria-label': 'Was this answer helpful?' });
   let current = initial;
   const buttons = ([
-    [1, '👍', 'Helpful'],
-    [-1, '👎', 'Not helpful'],
-  ] as const).map(([value, icon, label]) => {
-    const button = element('button', { type: 'button', 'aria-label': label, title: label }, icon);
+    [1, 'Helpful'],
+    [-1, 'Not helpful'],
+  ] as const).map(([value, label]) => {
+    const button = element('button', { type: 'button', 'aria-label': label, title: label });
+    // A thumb drawn here rather than an emoji, which not every system font has.
+    button.innerHTML = `<svg viewBox="0 0 24 24" width="15" height="15" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"${value === -1 ? ' transform="rotate(180)"' : ''}><path d="M7 10v11H3V10h4zm0 0l4-8a3 3 0 0 1 3 3v4h5.5a2 2 0 0 1 2 2.3l-1.4 8A2 2 0 0 1 18.1 21H7"/></svg>`;
     button.addEventListener('click', async () => {
       const next = current === value ? null : value;
       const response = await call('feedback', { method: 'POST', body: JSON.stringify({ messageId, value: next }) }).catch(() => undefined);
       if (response?.ok) {
         current = next;
         sync();
-        announce(next === null ? 'Feedback removed.' : 'Thanks for the feedback.');
+        announce(next === null ? 'Feedback removed.' : 'Thanks for the feedback.', undefined, 'info');
       } else announce('Your feedback could not be saved.');
     });
     return [value, button] as const;
@@ -123,8 +125,9 @@ function feedbackButtons(messageId: string, initial: 1 | -1 | null) {
   return group;
 }
 
-function announce(message: string, retry?: () => void) {
+function announce(message: string, retry?: () => void, tone: 'error' | 'info' = 'error') {
   status.textContent = message;
+  status.className = `status ${tone}`;
   if (retry) {
     const button = element('button', { type: 'button', class: 'retry' }, 'Retry');
     button.addEventListener('click', () => {
