@@ -47,14 +47,28 @@ async function benchTenantScope() {
   }
 }
 
-await benchTenantScope();
+// `npm run bench` runs every section; `npm run bench -- widget` (or tenant, knowledge) only those named.
+const sections = process.argv.slice(2);
+const selected = (name: string) => sections.length === 0 || sections.includes(name);
 
-// Knowledge benchmarks reach the database through the process-wide client: in memory.
+if (selected('tenant')) await benchTenantScope();
+
+// The other benchmarks reach the database through the process-wide client: in memory.
 process.env.PGLITE_DATA_DIR = 'memory://';
 process.env.DATABASE_URL = '';
+// Widget visitor tokens are signed with a key derived from it (read once, on first use).
+process.env.AUTH_SECRET ??= 'bench-only-secret-bench-only-secret-bench-only';
 const { getDatabase, closeDatabase } = await import('../db/client');
-const { benchIngestion, benchSearch } = await import('./knowledge');
-const { db } = await getDatabase();
-await benchIngestion(db);
-await benchSearch(db);
-await closeDatabase();
+if (selected('knowledge')) {
+  const { benchIngestion, benchSearch } = await import('./knowledge');
+  const { db } = await getDatabase();
+  await benchIngestion(db);
+  await benchSearch(db);
+  // A fresh database for what follows, so no section measures another's leftovers.
+  await closeDatabase();
+}
+if (selected('widget')) {
+  const { benchWidget } = await import('./widget');
+  await benchWidget((await getDatabase()).db);
+  await closeDatabase();
+}
