@@ -18,3 +18,10 @@ export function percentOf(part: string, total: string): number {
   if (denominator === 0n) return 0;
   return Number((scaled(part) * 100n) / denominator);
 }
+
+/** Every stored digit of a small amount: "0.00021870" -> "$0.0002187" (per-message costs are fractions of a cent). */
+export function formatUsdExact(amount: string): string {
+  const [whole = '0', fraction = ''] = amount.replace(/^-/, '').split('.');
+  const digits = fraction.replace(/0+$/, '').padEnd(2, '0');
+  return `${amount.startsWith('-') ? '-' : ''}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${digits}`;
+}

@@ -12,6 +12,9 @@ export const PERMISSIONS = {
   'team:manage-owners': ['owner'],
   'keys:manage': ['owner'],
   'knowledge:manage': ['owner', 'admin'],
+  'personalities:manage': ['owner', 'admin'],
+  // Playground turns call the model and cost money: not for read-only members.
+  'playground:chat': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
@@ -26,6 +27,17 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'transfer ownership', run: () => team.transferOwnership.run(asOwnerOfB(), { userId: a.users.member }) },
     { name: 'edit document', run: () => knowledge.updateDocumentMetadata.run(asOwnerOfB(), { documentId: a.documentId, title: 'Mine now' }) },
     { name: 're-index document', run: () => knowledge.reindexDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
+    { name: 'duplicate personality', run: () => personalities.duplicatePersonality.run(asOwnerOfB(), { personalityId: a.personalityId }) },
+    { name: 'make personality default', run: () => personalities.makeDefaultPersonality.run(asOwnerOfB(), { personalityId: a.sparePersonalityId }) },
+    { name: 'delete personality', run: () => personalities.removePersonality.run(asOwnerOfB(), { personalityId: a.sparePersonalityId }) },
+    {
+      name: 'edit personality',
+      run: () =>
+        personalities.editPersonality.run(asOwnerOfB(), {
+          personalityId: a.personalityId, name: 'Mine', description: '', systemPrompt: 'Taken over by tenant B.', temperature: '1', topP: '1',
+          frequencyPenalty: '0', presencePenalty: '0', maxTokens: '100', preferredModel: '', isActive: 'on',
+        }),
+    },
     { name: 'delete document', run: () => knowledge.deleteKnowledgeDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@/db/client';
-import { apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, tenants, users } from '@/db/schema';
+import { aiPersonalities, apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, tenants, users } from '@/db/schema';
 
 export type Team = {
   tenantId: string;
@@ -9,6 +9,9 @@ export type Team = {
   invitationId: string;
   apiKeyId: string;
   documentId: string;
+  /** The default personality, and a second active one. */
+  personalityId: string;
+  sparePersonalityId: string;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation and a key. */
@@ -41,7 +44,23 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(knowledgeDocuments)
     .values({ tenantId: tenant!.id, title: 'Returns', sourceType: 'text', content: '# Returns\n\nReturns are free within 30 days.' })
     .returning();
-  return { tenantId: tenant!.id, name, users: ids, invitationId: invitation!.id, apiKeyId: key!.id, documentId: document!.id };
+  const [personality, spare] = await db
+    .insert(aiPersonalities)
+    .values([
+      { tenantId: tenant!.id, name: 'Support', systemPrompt: 'You are the support assistant.', isDefault: true },
+      { tenantId: tenant!.id, name: 'Sales', systemPrompt: 'You are the sales assistant.' },
+    ])
+    .returning();
+  return {
+    tenantId: tenant!.id,
+    name,
+    users: ids,
+    invitationId: invitation!.id,
+    apiKeyId: key!.id,
+    documentId: document!.id,
+    personalityId: personality!.id,
+    sparePersonalityId: spare!.id,
+  };
 }
 
 /** Everything an action could change about a team, for before/after comparisons. */
@@ -53,5 +72,6 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     invitations: await db.select().from(invitations).where(eq(invitations.tenantId, tenantId)).orderBy(invitations.id),
     keys: await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(apiKeys.id),
     documents: await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.tenantId, tenantId)).orderBy(knowledgeDocuments.id),
+    personalities: await db.select().from(aiPersonalities).where(eq(aiPersonalities.tenantId, tenantId)).orderBy(aiPersonalities.id),
   };
 }
