@@ -127,6 +127,8 @@ async function callModel(prepared: PreparedReply, model: ModelInfo, passages: Pr
     maxRetries: 1,
     // A stalled stream fails after a quarter of the budget without a chunk.
     timeout: { totalMs: env.LLM_TIMEOUT_MS, chunkMs: Math.ceil(env.LLM_TIMEOUT_MS / 4) },
+    // Errors arrive as stream parts below and are logged once there.
+    onError: () => {},
   });
   let content = '';
   for await (const part of result.fullStream) {

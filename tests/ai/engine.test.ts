@@ -2,7 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { createSession } from '@/db/queries/conversations';
-import { createPersonality } from '@/db/queries/personalities';
+import { updatePersonality } from '@/db/queries/personalities';
 import { costEvents, messages, sessions } from '@/db/schema';
 import { seedDatabase, seedId } from '@/db/seed';
 import { withTenantId } from '@/db/withTenant';
@@ -31,14 +31,14 @@ describe('assistant engine', () => {
     await closeDatabase();
   });
 
-  /** A workspace with a default personality, the team helper's returns document indexed, and a session. */
+  /** A workspace whose default personality uses gpt-4o-mini, its returns document indexed, and a session. */
   async function conversation(systemPrompt = 'You are Returnbot for a shop.') {
     const team = await createTeam(db);
     const { tenantId } = team;
     await ingestDocument(tenantId, team.documentId, localEmbedder);
     const sessionId = await withTenantId(tenantId, async (tx) => {
-      const personality = await createPersonality(tx, { tenantId, name: 'Support', systemPrompt, isDefault: true, preferredModel: 'gpt-4o-mini', temperature: '0.30' });
-      return (await createSession(tx, { tenantId, personalityId: personality.id, source: 'playground' })).id;
+      await updatePersonality(tx, tenantId, team.personalityId, { systemPrompt, preferredModel: 'gpt-4o-mini', temperature: '0.30' });
+      return (await createSession(tx, { tenantId, personalityId: team.personalityId, source: 'playground' })).id;
     });
     return { tenantId, sessionId };
   }
@@ -143,6 +143,18 @@ describe('assistant engine', () => {
         ['complete', QUESTION],
         ['complete', 'A long answer that keeps going for a while [1].'],
       ]);
+  });
+
+  it('streams from a self-hosted OpenAI-compatible server, recording its usage at no cost', async () => {
+    const { tenantId, sessionId } = await conversation();
+    server.requests.length = 0;
+    server.scriptChat({ text: 'Thirty days [1].', promptTokens: 300, completionTokens: 4 });
+    const selfHosted: Env = { ...getEnv(), LLM_BASE_URL: server.baseURL, LLM_MODELS: 'llama3.2, qwen2.5:7b', LLM_API_KEY: 'local' };
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: QUESTION }, selfHosted));
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'complete', content: 'Thirty days [1].', model: 'llama3.2', costUsd: '0.00000000' });
+    expect(server.requests[0]).toMatchObject({ path: '/v1/chat/completions', body: { model: 'llama3.2', stream: true, stream_options: { include_usage: true } } });
+    const { costs } = await stored(tenantId, sessionId);
+    expect(costs).toMatchObject([{ service: 'llm', provider: 'openai-compatible', model: 'llama3.2', inputTokens: 300, outputTokens: 4, costUsd: '0.00000000' }]);
   });
 
   it('refuses a session of another workspace without storing anything', async () => {
