@@ -6,7 +6,7 @@ import { updatePersonality } from '@/db/queries/personalities';
 import { costEvents, messages, sessions } from '@/db/schema';
 import { seedDatabase, seedId } from '@/db/seed';
 import { withTenantId } from '@/db/withTenant';
-import { FALLBACK_REPLY, ReplyRequestError, streamReply } from '@/lib/ai/engine';
+import { closeInterruptedReplies, FALLBACK_REPLY, ReplyRequestError, streamReply } from '@/lib/ai/engine';
 import { RETRIEVAL_ONLY_NOTICE } from '@/lib/ai/retrieval-only';
 import { type ReplyEvent, readReplyEvents } from '@/lib/chat/protocol';
 import { type Env, getEnv } from '@/lib/env';
@@ -155,6 +155,23 @@ describe('assistant engine', () => {
     expect(server.requests[0]).toMatchObject({ path: '/v1/chat/completions', body: { model: 'llama3.2', stream: true, stream_options: { include_usage: true } } });
     const { costs } = await stored(tenantId, sessionId);
     expect(costs).toMatchObject([{ service: 'llm', provider: 'openai-compatible', model: 'llama3.2', inputTokens: 300, outputTokens: 4, costUsd: '0.00000000' }]);
+  });
+
+  it('closes replies a stopped process left half-written, and only those', async () => {
+    const { tenantId, sessionId } = await conversation();
+    const [old, recent] = await withTenantId(tenantId, (tx) =>
+      tx
+        .insert(messages)
+        .values([
+          { tenantId, sessionId, role: 'assistant', content: 'Half an ans', status: 'streaming', createdAt: new Date(Date.now() - 3_600_000) },
+          { tenantId, sessionId, role: 'assistant', content: 'Still arriv', status: 'streaming' },
+        ])
+        .returning(),
+    );
+    expect(await closeInterruptedReplies()).toBe(1);
+    const rows = (await stored(tenantId, sessionId)).messages;
+    expect(rows.find((row) => row.id === old!.id)).toMatchObject({ status: 'failed', content: FALLBACK_REPLY, metadata: { error: expect.stringContaining('interrupted') } });
+    expect(rows.find((row) => row.id === recent!.id)).toMatchObject({ status: 'streaming' });
   });
 
   it('refuses a session of another workspace without storing anything', async () => {
