@@ -157,6 +157,22 @@ describe('assistant engine', () => {
     expect(costs).toMatchObject([{ service: 'llm', provider: 'openai-compatible', model: 'llama3.2', inputTokens: 300, outputTokens: 4, costUsd: '0.00000000' }]);
   });
 
+  it('streams from Anthropic’s Messages API and prices the call from the table', async () => {
+    const { tenantId, sessionId } = await conversation();
+    const { personalityId } = (await stored(tenantId, sessionId)).session;
+    await withTenantId(tenantId, (tx) => updatePersonality(tx, tenantId, personalityId!, { preferredModel: 'claude-haiku-4-5' }));
+    server.requests.length = 0;
+    server.scriptChat({ text: 'Within 30 days [1].', promptTokens: 2000, completionTokens: 7 });
+    const anthropic: Env = { ...getEnv(), ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.baseURL };
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: QUESTION }, anthropic));
+    // claude-haiku-4-5: 2000 × $1/M + 7 × $5/M = $0.002 + $0.000035.
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'complete', content: 'Within 30 days [1].', model: 'claude-haiku-4-5', costUsd: '0.00203500' });
+    const request = server.requests[0]!;
+    expect(request).toMatchObject({ path: '/v1/messages', body: { model: 'claude-haiku-4-5', stream: true } });
+    expect(request.body.system).toEqual([expect.objectContaining({ text: expect.stringContaining('You are Returnbot for a shop.') })]);
+    expect(request.headers['x-api-key']).toBe('test-key');
+  });
+
   it('closes replies a stopped process left half-written, and only those', async () => {
     const { tenantId, sessionId } = await conversation();
     const [old, recent] = await withTenantId(tenantId, (tx) =>

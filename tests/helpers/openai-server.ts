@@ -60,6 +60,21 @@ export async function startOpenAiServer(
       response.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
       return;
     }
+    // Anthropic's Messages API, streamed, for the Anthropic provider.
+    if (request.url === '/v1/messages' && body.stream === true) {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const send = (event: string, data: Record<string, unknown>) => response.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+      send('message_start', {
+        message: { id: 'msg_test', type: 'message', role: 'assistant', content: [], model: body.model, stop_reason: null, stop_sequence: null, usage: { input_tokens: chat.promptTokens, output_tokens: 1 } },
+      });
+      send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+      for (const piece of chat.text.match(/\S+\s*/g) ?? []) send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } });
+      send('content_block_stop', { index: 0 });
+      send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: chat.completionTokens } });
+      send('message_stop', {});
+      response.end();
+      return;
+    }
     if (request.url === '/v1/models') {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', owned_by: 'test' }] }));
