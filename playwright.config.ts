@@ -11,8 +11,9 @@ function chromiumPath(): string {
 
 const port = Number(process.env.E2E_PORT ?? 3100);
 const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 3101);
+const modelPort = Number(process.env.E2E_MODEL_PORT ?? 3102);
 // Another origin that embeds the widget (e2e/third-party-site.ts).
-const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 2);
+const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 3);
 process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);
 const isRoot = process.getuid?.() === 0;
 
@@ -58,6 +59,13 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: `tsx e2e/model-server.ts`,
+      url: `http://127.0.0.1:${modelPort}/v1/models`,
+      env: { MODEL_PORT: String(modelPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
     command: `rm -rf .data/e2e .data/e2e.lock && npm run db:seed && npx next start -p ${port}`,
     url: `http://localhost:${port}/api/health`,
     env: {
@@ -70,6 +78,10 @@ export default defineConfig({
       AUTH_OIDC_ID: 'e2e-client',
       AUTH_OIDC_SECRET: 'e2e-client-secret-that-is-long-enough',
       AUTH_OIDC_NAME: 'Test SSO',
+      // Answers come from the local OpenAI-compatible model server above.
+      OPENAI_API_KEY: 'e2e-model-key',
+      OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
+      LLM_DEFAULT_MODEL: 'gpt-4o-mini',
     },
     reuseExistingServer: false,
     timeout: 120_000,

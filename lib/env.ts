@@ -53,6 +53,7 @@ const envSchema = z.object({
   VOYAGE_API_KEY: optional(z.string()),
   // Answer models. None configured: the assistant answers in retrieval-only mode.
   ANTHROPIC_API_KEY: optional(z.string()),
+  ANTHROPIC_BASE_URL: optional(z.url()),
   // A proxy or gateway in front of the OpenAI API (and OPENAI_API_KEY's models).
   OPENAI_BASE_URL: optional(z.url()),
   // Any OpenAI-compatible chat server (Ollama, vLLM, llama.cpp server): e.g. http://localhost:11434/v1

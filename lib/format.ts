@@ -19,8 +19,9 @@ export function percentOf(part: string, total: string): number {
   return Number((scaled(part) * 100n) / denominator);
 }
 
-/** Sub-cent amounts (a single reply) to five decimals, truncated: "0.00012345" -> "$0.00012". */
-export function formatUsdFine(amount: string): string {
+/** Every stored digit of a small amount: "0.00021870" -> "$0.0002187" (per-message costs are fractions of a cent). */
+export function formatUsdExact(amount: string): string {
   const [whole = '0', fraction = ''] = amount.replace(/^-/, '').split('.');
-  return `${amount.startsWith('-') ? '-' : ''}$${whole}.${(fraction + '00000').slice(0, 5)}`;
+  const digits = fraction.replace(/0+$/, '').padEnd(2, '0');
+  return `${amount.startsWith('-') ? '-' : ''}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${digits}`;
 }

@@ -6,6 +6,8 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/dashboard', label: 'Overview' },
   { href: '/dashboard/knowledge', label: 'Knowledge' },
+  { href: '/dashboard/personalities', label: 'Personalities' },
+  { href: '/dashboard/playground', label: 'Playground' },
   { href: '/dashboard/widgets', label: 'Widgets' },
   { href: '/dashboard/conversations', label: 'Conversations' },
   { href: '/dashboard/team', label: 'Team' },

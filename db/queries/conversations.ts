@@ -176,3 +176,22 @@ export async function deleteConversation(tx: Transaction, tenantId: string, sess
   const deleted = await tx.delete(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId))).returning({ id: sessions.id });
   return deleted.length > 0;
 }
+
+/**
+ * Replies still marked streaming long after any reply could take were cut off by a process
+ * that stopped mid-answer: they are closed as failed so no transcript shows a half answer.
+ */
+export async function failInterruptedReplies(tx: Transaction, tenantId: string, content: string, olderThanMs: number): Promise<number> {
+  const interrupted = await tx
+    .update(messages)
+    .set({ status: 'failed', content, metadata: sql`${messages.metadata} || ${JSON.stringify({ error: 'The reply was interrupted (the server stopped while answering).' })}::jsonb` })
+    .where(
+      and(
+        eq(messages.tenantId, tenantId),
+        eq(messages.status, 'streaming'),
+        sql`${messages.createdAt} < now() - make_interval(secs => ${olderThanMs / 1000})`,
+      ),
+    )
+    .returning({ id: messages.id });
+  return interrupted.length;
+}

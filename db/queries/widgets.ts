@@ -1,7 +1,7 @@
 import 'server-only';
-import { and, asc, desc, eq } from 'drizzle-orm';
+import { and, asc, eq } from 'drizzle-orm';
 import type { Transaction } from '../client';
-import { aiPersonalities, type NewWidget, tenants, type Widget, widgets } from '../schema';
+import { type NewWidget, tenants, type Widget, widgets } from '../schema';
 
 export async function listWidgets(tx: Transaction, tenantId: string): Promise<Widget[]> {
   return tx.select().from(widgets).where(eq(widgets.tenantId, tenantId)).orderBy(asc(widgets.createdAt), asc(widgets.id));
@@ -34,15 +34,6 @@ export async function updateWidget(
 export async function deleteWidget(tx: Transaction, tenantId: string, widgetId: string): Promise<boolean> {
   const deleted = await tx.delete(widgets).where(and(eq(widgets.tenantId, tenantId), eq(widgets.id, widgetId))).returning({ id: widgets.id });
   return deleted.length > 0;
-}
-
-/** The personalities a widget may use: the tenant's active ones, the default first. */
-export async function listWidgetPersonalityOptions(tx: Transaction, tenantId: string) {
-  return tx
-    .select({ id: aiPersonalities.id, name: aiPersonalities.name, isDefault: aiPersonalities.isDefault })
-    .from(aiPersonalities)
-    .where(and(eq(aiPersonalities.tenantId, tenantId), eq(aiPersonalities.isActive, true)))
-    .orderBy(desc(aiPersonalities.isDefault), asc(aiPersonalities.name));
 }
 
 /**

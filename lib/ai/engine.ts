@@ -1,11 +1,12 @@
 import 'server-only';
 import { streamText } from 'ai';
 import { countTokens } from 'gpt-tokenizer';
-import { finishReply, getSessionById, listRecentMessages, startExchange } from '@/db/queries/conversations';
+import { failInterruptedReplies, finishReply, getSessionById, listRecentMessages, startExchange } from '@/db/queries/conversations';
 import { getPersonalityForReply } from '@/db/queries/personalities';
 import { getTenantById } from '@/db/queries/tenants';
 import type { MessageMetadata, MessageSource } from '@/db/schema';
-import { withTenantId } from '@/db/withTenant';
+import { tenants } from '@/db/schema';
+import { withSystem, withTenantId } from '@/db/withTenant';
 import { encodeReplyEvent, type ReplyEvent, type ReplyMode, type ReplySource } from '@/lib/chat/protocol';
 import { recordLlmCost } from '@/lib/costs/events';
 import { type Env, getEnv } from '@/lib/env';
@@ -127,6 +128,8 @@ async function callModel(prepared: PreparedReply, model: ModelInfo, passages: Pr
     maxRetries: 1,
     // A stalled stream fails after a quarter of the budget without a chunk.
     timeout: { totalMs: env.LLM_TIMEOUT_MS, chunkMs: Math.ceil(env.LLM_TIMEOUT_MS / 4) },
+    // Errors arrive as stream parts below and are logged once there.
+    onError: () => {},
   });
   let content = '';
   for await (const part of result.fullStream) {
@@ -253,4 +256,17 @@ export async function streamReply(request: ReplyRequest, env: Env = getEnv()): P
       if (!readerGone) reader?.close();
     });
   return stream;
+}
+
+/**
+ * Closes replies left streaming by a process that died mid-answer (run when a worker starts).
+ * Anything older than two full model timeouts cannot still be in progress anywhere.
+ */
+export async function closeInterruptedReplies(env: Env = getEnv()): Promise<number> {
+  const tenantIds = await withSystem((tx) => tx.select({ id: tenants.id }).from(tenants));
+  let closed = 0;
+  for (const { id: tenantId } of tenantIds) {
+    closed += await withTenantId(tenantId, (tx) => failInterruptedReplies(tx, tenantId, FALLBACK_REPLY, 2 * (env.LLM_TIMEOUT_MS + QUERY_EMBEDDING_TIMEOUT_MS)));
+  }
+  return closed;
 }

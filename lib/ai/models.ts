@@ -69,7 +69,7 @@ export function languageModel(model: ModelInfo, env: Env = getEnv()): LanguageMo
       // OpenAI-compatible server, with token usage in the final streamed chunk.
       return createOpenAI({ apiKey: env.OPENAI_API_KEY, baseURL: env.OPENAI_BASE_URL }).chat(model.id);
     case 'anthropic':
-      return createAnthropic({ apiKey: env.ANTHROPIC_API_KEY })(model.id);
+      return createAnthropic({ apiKey: env.ANTHROPIC_API_KEY, baseURL: env.ANTHROPIC_BASE_URL })(model.id);
     case 'openai-compatible':
       return createOpenAICompatible({
         name: 'openai-compatible',

@@ -14,6 +14,9 @@ export const PERMISSIONS = {
   'knowledge:manage': ['owner', 'admin'],
   'widgets:manage': ['owner', 'admin'],
   'conversations:delete': ['owner', 'admin'],
+  'personalities:manage': ['owner', 'admin'],
+  // Playground turns call the model and cost money: not for read-only members.
+  'playground:chat': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -3,6 +3,9 @@
 // library to read it and a proxy cannot merge two events. Dependency-free on purpose: the
 // widget frame bundles this file and has a 40 KB budget.
 
+/** The longest message a visitor or a playground user may send. */
+export const MAX_MESSAGE_CHARACTERS = 4000;
+
 export const REPLY_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
 
 export type ReplySource = {

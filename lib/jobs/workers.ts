@@ -4,6 +4,7 @@ import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/
 import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES } from '@/db/queue';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
+import { closeInterruptedReplies } from '@/lib/ai/engine';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
 
@@ -63,4 +64,6 @@ export async function startWorkers(): Promise<void> {
   );
   const queued = await reembedStaleDocuments();
   if (queued) console.log(`Re-embedding ${queued} documents with the configured embedding model.`);
+  const interrupted = await closeInterruptedReplies();
+  if (interrupted) console.log(`Closed ${interrupted} replies interrupted by a previous shutdown.`);
 }

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
-import { type AiPersonality, aiPersonalities } from '@/db/schema';
 import { createTeam, snapshotTeam, type Team } from '../helpers/team';
 
 // Signed in as the owner of tenant B, every action given an id from tenant A answers
@@ -14,12 +14,10 @@ describe('cross-tenant ids at the action level', () => {
   let db: Database;
   let a: Team;
   let b: Team;
-  let personalityOfA: AiPersonality | undefined;
   beforeAll(async () => {
     ({ db } = await getDatabase());
     a = await createTeam(db, 'A');
     b = await createTeam(db, 'B');
-    [personalityOfA] = await db.insert(aiPersonalities).values({ tenantId: a.tenantId, name: 'A support', systemPrompt: 'Be helpful.' }).returning();
   });
   afterAll(closeDatabase);
 
@@ -31,6 +29,17 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'transfer ownership', run: () => team.transferOwnership.run(asOwnerOfB(), { userId: a.users.member }) },
     { name: 'edit document', run: () => knowledge.updateDocumentMetadata.run(asOwnerOfB(), { documentId: a.documentId, title: 'Mine now' }) },
     { name: 're-index document', run: () => knowledge.reindexDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
+    { name: 'duplicate personality', run: () => personalities.duplicatePersonality.run(asOwnerOfB(), { personalityId: a.personalityId }) },
+    { name: 'make personality default', run: () => personalities.makeDefaultPersonality.run(asOwnerOfB(), { personalityId: a.sparePersonalityId }) },
+    { name: 'delete personality', run: () => personalities.removePersonality.run(asOwnerOfB(), { personalityId: a.sparePersonalityId }) },
+    {
+      name: 'edit personality',
+      run: () =>
+        personalities.editPersonality.run(asOwnerOfB(), {
+          personalityId: a.personalityId, name: 'Mine', description: '', systemPrompt: 'Taken over by tenant B.', temperature: '1', topP: '1',
+          frequencyPenalty: '0', presencePenalty: '0', maxTokens: '100', preferredModel: '', isActive: 'on',
+        }),
+    },
     { name: 'delete document', run: () => knowledge.deleteKnowledgeDocument.run(asOwnerOfB(), { documentId: a.documentId }) },
     {
       name: 'edit widget',
@@ -41,7 +50,7 @@ describe('cross-tenant ids at the action level', () => {
     {
       name: "use another tenant's personality",
       run: () =>
-        widgets.updateWidget.run(asOwnerOfB(), { widgetId: b.widgetId, name: 'Site chat', theme: 'auto', position: 'bottom-right', personalityId: personalityOfA!.id }),
+        widgets.updateWidget.run(asOwnerOfB(), { widgetId: b.widgetId, name: 'Site chat', theme: 'auto', position: 'bottom-right', personalityId: a.personalityId }),
     },
     { name: 'turn widget off', run: () => widgets.setWidgetActive.run(asOwnerOfB(), { widgetId: a.widgetId, active: 'false' }) },
     { name: 'delete widget', run: () => widgets.deleteWidget.run(asOwnerOfB(), { widgetId: a.widgetId }) },

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
@@ -11,6 +12,19 @@ import { createTeam, snapshotTeam, type Team } from '../helpers/team';
 
 type Actor = 'owner' | 'admin' | 'member';
 type Case = { name: string; action: TenantAction; input: (team: Team) => Record<string, string>; allowed: Actor[] };
+
+const PERSONALITY = {
+  name: 'Support v2',
+  description: '',
+  systemPrompt: 'You answer questions about our product, briefly.',
+  temperature: '0.4',
+  topP: '1',
+  frequencyPenalty: '0',
+  presencePenalty: '0',
+  maxTokens: '800',
+  preferredModel: '',
+  isActive: 'on',
+};
 
 // The expected matrix, written out by hand (not derived from lib/auth/permissions.ts) so the
 // test checks the rules rather than restating them.
@@ -32,12 +46,17 @@ const CASES: Case[] = [
   { name: 'edit document details', action: knowledge.updateDocumentMetadata, input: (t) => ({ documentId: t.documentId, title: 'Returns 2', category: 'support', tags: 'policy' }), allowed: ['owner', 'admin'] },
   { name: 're-index a document', action: knowledge.reindexDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
   { name: 'delete a document', action: knowledge.deleteKnowledgeDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
+  { name: 'create a personality', action: personalities.addPersonality, input: () => ({ ...PERSONALITY, name: 'Concierge' }), allowed: ['owner', 'admin'] },
+  { name: 'edit a personality', action: personalities.editPersonality, input: (t) => ({ ...PERSONALITY, personalityId: t.personalityId }), allowed: ['owner', 'admin'] },
+  { name: 'duplicate a personality', action: personalities.duplicatePersonality, input: (t) => ({ personalityId: t.personalityId }), allowed: ['owner', 'admin'] },
+  { name: 'make a personality the default', action: personalities.makeDefaultPersonality, input: (t) => ({ personalityId: t.sparePersonalityId }), allowed: ['owner', 'admin'] },
+  { name: 'delete a personality', action: personalities.removePersonality, input: (t) => ({ personalityId: t.sparePersonalityId }), allowed: ['owner', 'admin'] },
   { name: 'import a web page', action: knowledge.importWebPage, input: () => ({ url: 'https://example.com/help' }), allowed: ['owner', 'admin'] },
   { name: 'create a widget', action: widgets.createWidget, input: () => ({ name: 'Docs chat' }), allowed: ['owner', 'admin'] },
   {
     name: 'edit a widget',
     action: widgets.updateWidget,
-    input: (t) => ({ widgetId: t.widgetId, name: 'Renamed', allowedOrigins: 'https://*.example.com', theme: 'dark', position: 'bottom-left', greeting: 'Hi', primaryColor: '#000000', secondaryColor: '#ffffff', personalityId: '', starterQuestions: 'One?\nTwo?' }),
+    input: (t) => ({ widgetId: t.widgetId, name: 'Renamed', allowedOrigins: 'https://*.example.com', theme: 'dark', position: 'bottom-left', greeting: 'Hi', primaryColor: '#000000', secondaryColor: '#ffffff', personalityId: t.sparePersonalityId, starterQuestions: 'One?\nTwo?' }),
     allowed: ['owner', 'admin'],
   },
   { name: 'turn a widget off', action: widgets.setWidgetActive, input: (t) => ({ widgetId: t.widgetId, active: 'false' }), allowed: ['owner', 'admin'] },
@@ -56,7 +75,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge), ...Object.values(widgets), ...Object.values(conversations)].filter(
+    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge), ...Object.values(personalities), ...Object.values(widgets), ...Object.values(conversations)].filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

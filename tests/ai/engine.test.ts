@@ -2,11 +2,11 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { createSession } from '@/db/queries/conversations';
-import { createPersonality } from '@/db/queries/personalities';
+import { updatePersonality } from '@/db/queries/personalities';
 import { costEvents, messages, sessions } from '@/db/schema';
 import { seedDatabase, seedId } from '@/db/seed';
 import { withTenantId } from '@/db/withTenant';
-import { FALLBACK_REPLY, ReplyRequestError, streamReply } from '@/lib/ai/engine';
+import { closeInterruptedReplies, FALLBACK_REPLY, ReplyRequestError, streamReply } from '@/lib/ai/engine';
 import { RETRIEVAL_ONLY_NOTICE } from '@/lib/ai/retrieval-only';
 import { type ReplyEvent, readReplyEvents } from '@/lib/chat/protocol';
 import { type Env, getEnv } from '@/lib/env';
@@ -31,14 +31,14 @@ describe('assistant engine', () => {
     await closeDatabase();
   });
 
-  /** A workspace with a default personality, the team helper's returns document indexed, and a session. */
+  /** A workspace whose default personality uses gpt-4o-mini, its returns document indexed, and a session. */
   async function conversation(systemPrompt = 'You are Returnbot for a shop.') {
     const team = await createTeam(db);
     const { tenantId } = team;
     await ingestDocument(tenantId, team.documentId, localEmbedder);
     const sessionId = await withTenantId(tenantId, async (tx) => {
-      const personality = await createPersonality(tx, { tenantId, name: 'Support', systemPrompt, isDefault: true, preferredModel: 'gpt-4o-mini', temperature: '0.30' });
-      return (await createSession(tx, { tenantId, personalityId: personality.id, source: 'playground' })).id;
+      await updatePersonality(tx, tenantId, team.personalityId, { systemPrompt, preferredModel: 'gpt-4o-mini', temperature: '0.30' });
+      return (await createSession(tx, { tenantId, personalityId: team.personalityId, source: 'playground' })).id;
     });
     return { tenantId, sessionId };
   }
@@ -143,6 +143,51 @@ describe('assistant engine', () => {
         ['complete', QUESTION],
         ['complete', 'A long answer that keeps going for a while [1].'],
       ]);
+  });
+
+  it('streams from a self-hosted OpenAI-compatible server, recording its usage at no cost', async () => {
+    const { tenantId, sessionId } = await conversation();
+    server.requests.length = 0;
+    server.scriptChat({ text: 'Thirty days [1].', promptTokens: 300, completionTokens: 4 });
+    const selfHosted: Env = { ...getEnv(), LLM_BASE_URL: server.baseURL, LLM_MODELS: 'llama3.2, qwen2.5:7b', LLM_API_KEY: 'local' };
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: QUESTION }, selfHosted));
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'complete', content: 'Thirty days [1].', model: 'llama3.2', costUsd: '0.00000000' });
+    expect(server.requests[0]).toMatchObject({ path: '/v1/chat/completions', body: { model: 'llama3.2', stream: true, stream_options: { include_usage: true } } });
+    const { costs } = await stored(tenantId, sessionId);
+    expect(costs).toMatchObject([{ service: 'llm', provider: 'openai-compatible', model: 'llama3.2', inputTokens: 300, outputTokens: 4, costUsd: '0.00000000' }]);
+  });
+
+  it('streams from Anthropic’s Messages API and prices the call from the table', async () => {
+    const { tenantId, sessionId } = await conversation();
+    const { personalityId } = (await stored(tenantId, sessionId)).session;
+    await withTenantId(tenantId, (tx) => updatePersonality(tx, tenantId, personalityId!, { preferredModel: 'claude-haiku-4-5' }));
+    server.requests.length = 0;
+    server.scriptChat({ text: 'Within 30 days [1].', promptTokens: 2000, completionTokens: 7 });
+    const anthropic: Env = { ...getEnv(), ANTHROPIC_API_KEY: 'test-key', ANTHROPIC_BASE_URL: server.baseURL };
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: QUESTION }, anthropic));
+    // claude-haiku-4-5: 2000 × $1/M + 7 × $5/M = $0.002 + $0.000035.
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'complete', content: 'Within 30 days [1].', model: 'claude-haiku-4-5', costUsd: '0.00203500' });
+    const request = server.requests[0]!;
+    expect(request).toMatchObject({ path: '/v1/messages', body: { model: 'claude-haiku-4-5', stream: true } });
+    expect(request.body.system).toEqual([expect.objectContaining({ text: expect.stringContaining('You are Returnbot for a shop.') })]);
+    expect(request.headers['x-api-key']).toBe('test-key');
+  });
+
+  it('closes replies a stopped process left half-written, and only those', async () => {
+    const { tenantId, sessionId } = await conversation();
+    const [old, recent] = await withTenantId(tenantId, (tx) =>
+      tx
+        .insert(messages)
+        .values([
+          { tenantId, sessionId, role: 'assistant', content: 'Half an ans', status: 'streaming', createdAt: new Date(Date.now() - 3_600_000) },
+          { tenantId, sessionId, role: 'assistant', content: 'Still arriv', status: 'streaming' },
+        ])
+        .returning(),
+    );
+    expect(await closeInterruptedReplies()).toBe(1);
+    const rows = (await stored(tenantId, sessionId)).messages;
+    expect(rows.find((row) => row.id === old!.id)).toMatchObject({ status: 'failed', content: FALLBACK_REPLY, metadata: { error: expect.stringContaining('interrupted') } });
+    expect(rows.find((row) => row.id === recent!.id)).toMatchObject({ status: 'streaming' });
   });
 
   it('refuses a session of another workspace without storing anything', async () => {

@@ -23,7 +23,14 @@ export type OpenAiTestServer = {
   close: () => Promise<void>;
 };
 
-export async function startOpenAiServer(options: { dimensions?: number } = {}): Promise<OpenAiTestServer> {
+export async function startOpenAiServer(
+  options: {
+    dimensions?: number;
+    port?: number;
+    /** Writes each chat reply from its request, instead of the scripted text. */
+    answer?: (request: { messages: Array<{ role: string; content: string }> }) => ChatScript;
+  } = {},
+): Promise<OpenAiTestServer> {
   const requests: RecordedRequest[] = [];
   const failures: number[] = [];
   const faults: ChatFault[] = [];
@@ -53,6 +60,26 @@ export async function startOpenAiServer(options: { dimensions?: number } = {}): 
       response.end(JSON.stringify({ object: 'list', data, model: body.model, usage: { prompt_tokens: tokens, total_tokens: tokens } }));
       return;
     }
+    // Anthropic's Messages API, streamed, for the Anthropic provider.
+    if (request.url === '/v1/messages' && body.stream === true) {
+      response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+      const send = (event: string, data: Record<string, unknown>) => response.write(`event: ${event}\ndata: ${JSON.stringify({ type: event, ...data })}\n\n`);
+      send('message_start', {
+        message: { id: 'msg_test', type: 'message', role: 'assistant', content: [], model: body.model, stop_reason: null, stop_sequence: null, usage: { input_tokens: chat.promptTokens, output_tokens: 1 } },
+      });
+      send('content_block_start', { index: 0, content_block: { type: 'text', text: '' } });
+      for (const piece of chat.text.match(/\S+\s*/g) ?? []) send('content_block_delta', { index: 0, delta: { type: 'text_delta', text: piece } });
+      send('content_block_stop', { index: 0 });
+      send('message_delta', { delta: { stop_reason: 'end_turn', stop_sequence: null }, usage: { output_tokens: chat.completionTokens } });
+      send('message_stop', {});
+      response.end();
+      return;
+    }
+    if (request.url === '/v1/models') {
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', owned_by: 'test' }] }));
+      return;
+    }
     if (request.url === '/v1/chat/completions' && body.stream === true) {
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
@@ -64,9 +91,10 @@ export async function startOpenAiServer(options: { dimensions?: number } = {}): 
         response.end('data: {"id":"chatcmpl-test","choices":[{"delta":{"content":\n\n');
         return;
       }
-      for (const piece of chat.text.match(/\S+\s*/g) ?? []) response.write(chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]));
+      const reply = options.answer?.(body as { messages: Array<{ role: string; content: string }> }) ?? chat;
+      for (const piece of reply.text.match(/\S+\s*/g) ?? []) response.write(chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]));
       response.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
-      const usage = { prompt_tokens: chat.promptTokens, completion_tokens: chat.completionTokens, total_tokens: chat.promptTokens + chat.completionTokens };
+      const usage = { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens };
       response.write(chunk([], { usage }));
       response.end('data: [DONE]\n\n');
       return;
@@ -74,7 +102,7 @@ export async function startOpenAiServer(options: { dimensions?: number } = {}): 
     response.writeHead(404, { 'content-type': 'application/json' });
     response.end(JSON.stringify({ error: { message: 'not found' } }));
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@/db/client';
-import { apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, messages, sessions, tenants, users, widgets } from '@/db/schema';
+import { aiPersonalities, apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, messages, sessions, tenants, users, widgets } from '@/db/schema';
 
 export type Team = {
   tenantId: string;
@@ -9,6 +9,9 @@ export type Team = {
   invitationId: string;
   apiKeyId: string;
   documentId: string;
+  /** The default personality, and a second active one. */
+  personalityId: string;
+  sparePersonalityId: string;
   widgetId: string;
   sessionId: string;
 };
@@ -43,6 +46,13 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(knowledgeDocuments)
     .values({ tenantId: tenant!.id, title: 'Returns', sourceType: 'text', content: '# Returns\n\nReturns are free within 30 days.' })
     .returning();
+  const [personality, spare] = await db
+    .insert(aiPersonalities)
+    .values([
+      { tenantId: tenant!.id, name: 'Support', systemPrompt: 'You are the support assistant.', isDefault: true },
+      { tenantId: tenant!.id, name: 'Sales', systemPrompt: 'You are the sales assistant.' },
+    ])
+    .returning();
   const [widget] = await db.insert(widgets).values({ tenantId: tenant!.id, name: 'Site chat', allowedOrigins: ['https://team.example'] }).returning();
   const [session] = await db.insert(sessions).values({ tenantId: tenant!.id, widgetId: widget!.id, messageCount: 1 }).returning();
   await db.insert(messages).values({ tenantId: tenant!.id, sessionId: session!.id, role: 'user', content: 'Do you ship abroad?' });
@@ -53,6 +63,8 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     invitationId: invitation!.id,
     apiKeyId: key!.id,
     documentId: document!.id,
+    personalityId: personality!.id,
+    sparePersonalityId: spare!.id,
     widgetId: widget!.id,
     sessionId: session!.id,
   };
@@ -67,6 +79,7 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     invitations: await db.select().from(invitations).where(eq(invitations.tenantId, tenantId)).orderBy(invitations.id),
     keys: await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(apiKeys.id),
     documents: await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.tenantId, tenantId)).orderBy(knowledgeDocuments.id),
+    personalities: await db.select().from(aiPersonalities).where(eq(aiPersonalities.tenantId, tenantId)).orderBy(aiPersonalities.id),
     widgets: await db.select().from(widgets).where(eq(widgets.tenantId, tenantId)).orderBy(widgets.id),
     sessions: await db.select().from(sessions).where(eq(sessions.tenantId, tenantId)).orderBy(sessions.id),
   };

@@ -1,6 +1,5 @@
 import { eq, sql } from 'drizzle-orm';
 import type { Database } from '@/db/client';
-import { createPersonality } from '@/db/queries/personalities';
 import { createWidget } from '@/db/queries/widgets';
 import { messages, sessions, type WidgetSettings } from '@/db/schema';
 import { withTenantId } from '@/db/withTenant';
@@ -11,19 +10,16 @@ import { createTeam } from './team';
 export const HOST_ORIGIN = 'https://shop.example';
 export const APP = 'http://app.test';
 
-/** A workspace with its returns document indexed, a default personality and two widgets allowed on HOST_ORIGIN. */
+/** A workspace (with the team helper's default personality) with its returns document indexed and two widgets allowed on HOST_ORIGIN. */
 export async function createWidgetFixture(db: Database) {
   const team = await createTeam(db, 'Widgets');
   const { tenantId } = team;
   await ingestDocument(tenantId, team.documentId, localEmbedder);
   const settings: WidgetSettings = { theme: 'light', position: 'bottom-right', greeting: 'Hello!', primaryColor: '#112233', starterQuestions: ['Returns?'] };
-  const [widget, otherWidget] = await withTenantId(tenantId, async (tx) => {
-    await createPersonality(tx, { tenantId, name: 'Support', systemPrompt: 'Be helpful.', isDefault: true });
-    return [
+  const [widget, otherWidget] = await withTenantId(tenantId, async (tx) => [
       await createWidget(tx, { tenantId, name: 'Shop chat', allowedOrigins: [HOST_ORIGIN, 'https://*.shop.example'], settings }),
       await createWidget(tx, { tenantId, name: 'Second chat', allowedOrigins: [HOST_ORIGIN], settings }),
-    ];
-  });
+  ]);
   return { team, tenantId, widget: widget!, otherWidget: otherWidget! };
 }
 

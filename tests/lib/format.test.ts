@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd, percentOf } from '@/lib/format';
+import { formatUsd, formatUsdExact, percentOf } from '@/lib/format';
 
 describe('money formatting', () => {
   it.each([
@@ -9,6 +9,13 @@ describe('money formatting', () => {
     ['0.00012345', '$0.00'],
     ['-12.3', '-$12.30'],
   ])('formats %s as %s', (amount, expected) => expect(formatUsd(amount)).toBe(expected));
+
+  it.each([
+    ['0.00021870', '$0.0002187'],
+    ['0.00000000', '$0.00'],
+    ['12.5', '$12.50'],
+    ['1234.00000001', '$1,234.00000001'],
+  ])('formats %s exactly as %s', (amount, expected) => expect(formatUsdExact(amount)).toBe(expected));
 
   it('computes percentages exactly, without floats', () => {
     expect(percentOf('250', '1000')).toBe(25);

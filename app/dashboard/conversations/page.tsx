@@ -6,7 +6,7 @@ import { listConversations } from '@/db/queries/conversations';
 import { listWidgets } from '@/db/queries/widgets';
 import { SESSION_MODES, SESSION_SOURCES } from '@/db/schema';
 import { withDashboardTenant } from '@/lib/auth/session';
-import { formatUsdFine } from '@/lib/format';
+import { formatUsdExact } from '@/lib/format';
 import { conversationFilters, conversationQueryString, decodeCursor, encodeCursor, parseConversationQuery } from './filters';
 import { SourceBadge } from './source-badge';
 
@@ -91,7 +91,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
                     <td className="max-w-xs truncate py-2 pr-4">{row.firstQuestion ?? <span className="text-slate-400">No messages</span>}</td>
                     <td className="py-2 pr-4"><SourceBadge source={row.source} widgetName={row.widgetName} mode={row.mode} /></td>
                     <td className="py-2 pr-4 text-right tabular-nums">{row.messageCount}</td>
-                    <td className="py-2 text-right tabular-nums">{formatUsdFine(row.costUsd)}</td>
+                    <td className="py-2 text-right tabular-nums">{formatUsdExact(row.costUsd)}</td>
                   </tr>
                 ))}
               </tbody>

@@ -1,6 +1,7 @@
 import 'server-only';
 import { z } from 'zod';
-import { createWidget as insertWidget, deleteWidget as removeWidget, getWidget, listWidgetPersonalityOptions, updateWidget as saveWidget } from '@/db/queries/widgets';
+import { getPersonalityById } from '@/db/queries/personalities';
+import { createWidget as insertWidget, deleteWidget as removeWidget, getWidget, updateWidget as saveWidget } from '@/db/queries/widgets';
 import type { Transaction } from '@/db/withTenant';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
 import { originListField } from '@/lib/origin-fields';
@@ -61,7 +62,7 @@ export const updateWidget = defineAction({
   handler: async (tx, { tenantId }, input) => {
     await requireWidget(tx, tenantId, input.widgetId);
     // The foreign key alone would accept another tenant's personality (RI checks bypass RLS).
-    if (input.personalityId && !(await listWidgetPersonalityOptions(tx, tenantId)).some((option) => option.id === input.personalityId)) {
+    if (input.personalityId && !(await getPersonalityById(tx, tenantId, input.personalityId))?.isActive) {
       throw new ActionError('That personality was not found or is not active.', 'not_found');
     }
     await saveWidget(tx, tenantId, input.widgetId, {

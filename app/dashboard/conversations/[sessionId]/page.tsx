@@ -10,7 +10,7 @@ import type { Message } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
 import { sourceLabel } from '@/lib/chat/source-label';
-import { formatUsdFine } from '@/lib/format';
+import { formatUsdExact } from '@/lib/format';
 import { deleteConversationAction } from '../actions';
 import { SourceBadge } from '../source-badge';
 
@@ -23,7 +23,7 @@ function MessageDetails({ message }: { message: Message }) {
   const parts = [
     metadata.answerMode === 'retrieval-only' ? 'retrieval-only' : metadata.model,
     metadata.inputTokens !== undefined ? `${metadata.inputTokens} in / ${metadata.outputTokens ?? 0} out tokens` : undefined,
-    metadata.costUsd ? formatUsdFine(metadata.costUsd) : undefined,
+    metadata.costUsd ? formatUsdExact(metadata.costUsd) : undefined,
     metadata.latencyMs !== undefined ? `${metadata.latencyMs} ms` : undefined,
   ].filter(Boolean);
   return parts.length > 0 ? <p className="mt-2 text-xs text-slate-500" data-testid="message-details">{parts.join(' · ')}</p> : null;
@@ -53,7 +53,7 @@ export default async function ConversationPage({ params }: { params: Promise<{ s
         <dl className="mt-3 grid gap-x-6 gap-y-1 text-sm sm:grid-cols-4" data-testid="conversation-summary">
           <div><dt className="text-slate-500">Started</dt><dd>{dateTime.format(session.createdAt)}</dd></div>
           <div><dt className="text-slate-500">Messages</dt><dd>{session.messageCount}</dd></div>
-          <div><dt className="text-slate-500">Cost</dt><dd>{formatUsdFine(session.costUsd)}</dd></div>
+          <div><dt className="text-slate-500">Cost</dt><dd>{formatUsdExact(session.costUsd)}</dd></div>
           <div><dt className="text-slate-500">Average reply time</dt><dd>{averageLatency !== undefined ? `${averageLatency} ms` : '—'}</dd></div>
           {session.metadata.pageUrl && <div className="sm:col-span-4"><dt className="inline text-slate-500">Page: </dt><dd className="inline break-all">{session.metadata.pageUrl}</dd></div>}
         </dl>

@@ -6,7 +6,8 @@ import { ActionForm } from '@/components/action-form';
 import { Card } from '@/components/ui/card';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { getTenantById } from '@/db/queries/tenants';
-import { getWidget, listWidgetPersonalityOptions } from '@/db/queries/widgets';
+import { listPersonalities } from '@/db/queries/personalities';
+import { getWidget } from '@/db/queries/widgets';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
 import { embedSnippet, publicAppOrigin } from '@/lib/widget/app-origin';
@@ -24,7 +25,9 @@ export default async function WidgetPage({ params }: { params: Promise<{ widgetI
     if (!widget) return undefined;
     return {
       widget,
-      personalities: await listWidgetPersonalityOptions(tx, context.tenantId),
+      personalities: (await listPersonalities(tx, context.tenantId))
+        .filter(({ personality }) => personality.isActive)
+        .map(({ personality }) => ({ id: personality.id, name: personality.name, isDefault: personality.isDefault })),
       workspaceDomains: (await getTenantById(tx, context.tenantId))!.allowedDomains,
       role: context.role,
     };
