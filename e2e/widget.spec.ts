@@ -122,3 +122,30 @@ test('a site that is not on the allow-list cannot embed the widget or use its AP
   const refusedSession = await request.post(`${app}/api/widget/${widgetId}/sessions`, { headers: { origin: OTHER_SITE }, data: { hostOrigin: OTHER_SITE } });
   expect(refusedSession.status()).toBe(403);
 });
+
+test('the demo page shows the whole loop once its origin is allowed', async ({ browser, baseURL }) => {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto('/demo');
+  await expect(page.getByRole('heading', { level: 1 })).toContainText('Know your site is up');
+  // The seeded widget allows the dev server's origins; this test server runs elsewhere, and the
+  // page says how to allow it instead of showing a chat that would be refused.
+  await expect(page.getByRole('alert')).toContainText(`This page is served from ${baseURL}`);
+  await expect(page.locator('[data-assistant-widget]')).toHaveCount(0);
+
+  const dashboard = await signedInPage(browser, 'priya@acme.com');
+  await dashboard.goto('/dashboard/widgets');
+  await dashboard.getByRole('link', { name: 'Main Website Widget' }).click();
+  const origins = dashboard.getByLabel('Allowed origins');
+  await origins.fill(`${await origins.inputValue()}\n${baseURL}`);
+  await dashboard.getByRole('button', { name: 'Save widget' }).click();
+  await expect(dashboard.getByText('Widget saved.')).toBeVisible();
+
+  await page.reload();
+  await expect(page.locator('script[src="/widget.js"][data-widget-id]')).toHaveCount(1);
+  await page.getByRole('button', { name: 'Open chat: Main Website Widget' }).click();
+  const chat = page.frameLocator('iframe[title="Main Website Widget"]');
+  await expect(chat.getByText('Hi! I can answer questions about Acme Pulse')).toBeVisible();
+  await chat.getByRole('textbox', { name: 'Your message' }).fill('How do I monitor a cron job?');
+  await chat.getByRole('textbox', { name: 'Your message' }).press('Enter');
+  await expect(chat.locator('.msg.bot').last().locator('sup.citation').first()).toBeVisible({ timeout: 20_000 });
+});

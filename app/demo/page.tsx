@@ -50,7 +50,7 @@ export default async function DemoPage() {
           {`<script src="${origin}/widget.js" data-widget-id="${DEMO_WIDGET_ID}" async></script>`}
         </pre>
       </main>
-      {widget && <script src="/widget.js" data-widget-id={DEMO_WIDGET_ID} async />}
+      {embeddable && <script src="/widget.js" data-widget-id={DEMO_WIDGET_ID} async />}
     </div>
   );
 }

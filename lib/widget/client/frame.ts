@@ -179,12 +179,18 @@ function closeForGood(message: string) {
   showStarters(false);
 }
 
-async function startSession(): Promise<boolean> {
+const isFinal = (code: string) => code === 'disabled' || code === 'not_found' || code === 'forbidden';
+
+/** Why a request was refused; a refusal that will not change (chat off, site not allowed) also closes the input. */
+function showRefusal({ error, code }: WidgetApiError, retry: () => void) {
+  if (isFinal(code)) closeForGood(error);
+  else announce(error, code === 'invalid' ? undefined : retry);
+}
+
+async function startSession(retry: () => void): Promise<boolean> {
   const response = await call('sessions', { method: 'POST', body: JSON.stringify({ hostOrigin: config.hostOrigin }) });
   if (!response.ok) {
-    const { error, code } = await errorOf(response);
-    if (code === 'disabled' || code === 'not_found' || code === 'forbidden') closeForGood(error);
-    else announce(error);
+    showRefusal(await errorOf(response), retry);
     return false;
   }
   token = ((await response.json()) as StartedSession).token;
@@ -210,23 +216,22 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
     void send(content);
   };
   try {
-    if (!token && !(await startSession())) {
+    if (!token && !(await startSession(retry))) {
       answer.node.remove();
       return;
     }
     const response = await call('messages', { method: 'POST', body: JSON.stringify({ content }) });
     if (!response.ok) {
       answer.node.remove();
-      const { error, code } = await errorOf(response);
-      if (code === 'invalid_session' && !isRetryAfterExpiry) {
+      const refusal = await errorOf(response);
+      if (refusal.code === 'invalid_session' && !isRetryAfterExpiry) {
         // The conversation was deleted or the token is stale: carry on in a new one.
         token = null;
         storedToken.set(null);
         busy = false;
         return send(content, true);
       }
-      if (code === 'disabled' || code === 'not_found' || code === 'forbidden') closeForGood(error);
-      else announce(error, code === 'invalid' ? undefined : retry);
+      showRefusal(refusal, retry);
       return;
     }
     let streamed = '';
@@ -263,7 +268,7 @@ async function loadHistory() {
   if (!response) return announce('Could not load the conversation.', () => void loadHistory());
   if (!response.ok) {
     const { error, code } = await errorOf(response);
-    if (code === 'disabled' || code === 'not_found' || code === 'forbidden') return closeForGood(error);
+    if (isFinal(code)) return closeForGood(error);
     token = null;
     storedToken.set(null);
     return resetConversation();
