@@ -1,60 +1,13 @@
-import { type ConversationCursor, type ConversationRow, listConversations, listMessagesOfSessions } from '@/db/queries/conversations';
+import { type ConversationCursor, listConversations, listMessagesOfSessions } from '@/db/queries/conversations';
 import type { Message } from '@/db/schema';
 import { TenantAccessError, withTenant } from '@/db/withTenant';
 import { getCurrentSession } from '@/lib/auth/session';
+import { CSV_HEADER, csvRows, jsonConversation } from '@/lib/conversations/export';
 import { conversationFilters, parseConversationQuery } from '../filters';
 
 export const dynamic = 'force-dynamic';
 
 const PAGE_SIZE = 100;
-
-const CSV_COLUMNS = [
-  'session_id', 'session_started_at', 'source', 'mode', 'widget', 'page_url', 'session_cost_usd',
-  'message_id', 'message_at', 'role', 'status', 'content', 'feedback', 'sources', 'model', 'answer_mode',
-  'input_tokens', 'output_tokens', 'cost_usd', 'latency_ms', 'error',
-] as const;
-
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // A cell starting like a formula would run in a spreadsheet: visitors write this text.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
-
-function csvRows(conversation: ConversationRow, messages: Message[]): string {
-  const session = [conversation.id, conversation.createdAt.toISOString(), conversation.source, conversation.mode, conversation.widgetName, conversation.metadata.pageUrl, conversation.costUsd];
-  const lines = (messages.length ? messages : [undefined]).map((message) =>
-    [
-      ...session,
-      message?.id,
-      message?.createdAt.toISOString(),
-      message?.role,
-      message?.status,
-      message?.content,
-      message?.feedback,
-      message?.sources.map((source) => `[${source.index}] ${source.title}`).join('; '),
-      message?.metadata.model,
-      message?.metadata.answerMode,
-      message?.metadata.inputTokens,
-      message?.metadata.outputTokens,
-      message?.metadata.costUsd,
-      message?.metadata.latencyMs,
-      message?.metadata.error,
-    ]
-      .map(csvCell)
-      .join(','),
-  );
-  return `${lines.join('\r\n')}\r\n`;
-}
-
-function jsonConversation(conversation: ConversationRow, messages: Message[]) {
-  const { cursorCreatedAt: _cursor, ...fields } = conversation;
-  return {
-    ...fields,
-    messages: messages.map(({ tenantId: _tenant, sessionId: _session, attachments: _attachments, ...message }) => message),
-  };
-}
 
 /**
  * The conversations matching the list's filters, as CSV (one row per message) or JSON, streamed
@@ -85,7 +38,7 @@ export async function GET(request: Request) {
         for (const message of page.messages) bySession.set(message.sessionId, [...(bySession.get(message.sessionId) ?? []), message]);
         let text = '';
         if (format === 'csv') {
-          if (first) text += `${CSV_COLUMNS.join(',')}\r\n`;
+          if (first) text += CSV_HEADER;
           text += page.rows.map((row) => csvRows(row, bySession.get(row.id) ?? [])).join('');
         } else {
           if (first) text += `{"exportedAt":${JSON.stringify(new Date().toISOString())},"conversations":[`;
