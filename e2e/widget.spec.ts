@@ -1,3 +1,4 @@
+import { readFile } from 'node:fs/promises';
 import { expect, type Page, type TestInfo, test } from '@playwright/test';
 import { signedInPage } from './helpers';
 
@@ -78,6 +79,17 @@ test('a third-party site embeds the widget; a visitor gets a sourced answer that
   await expect(dashboard.getByTestId('transcript-message').last().getByRole('list', { name: 'Sources' })).toContainText('Acme Pulse pricing');
   await expect(dashboard.getByTestId('message-details')).toContainText('gpt-4o-mini');
 
+  // Export the filtered list: CSV as a download, JSON with the messages nested.
+  await dashboard.goto(`/dashboard/conversations?widget=${widgetId}`);
+  const [download] = await Promise.all([dashboard.waitForEvent('download'), dashboard.getByRole('link', { name: 'Export CSV' }).click()]);
+  expect(download.suggestedFilename()).toMatch(/^conversations-\d{4}-\d{2}-\d{2}\.csv$/);
+  const csv = await readFile((await download.path())!, 'utf8');
+  expect(csv.split('\r\n').filter(Boolean)).toHaveLength(3);
+  expect(csv).toContain('Is there a free trial?');
+  const exported = await (await dashboard.request.get(`/dashboard/conversations/export?widget=${widgetId}&format=json`)).json();
+  expect(exported.conversations).toHaveLength(1);
+  expect(exported.conversations[0].messages.map((message: { role: string }) => message.role)).toEqual(['user', 'assistant']);
+
   // Dark theme: the frame follows the widget's setting on its next load.
   await dashboard.goto(`/dashboard/widgets/${widgetId}`);
   await dashboard.getByLabel('Theme').selectOption('dark');
@@ -148,4 +160,11 @@ test('the demo page shows the whole loop once its origin is allowed', async ({ b
   await chat.getByRole('textbox', { name: 'Your message' }).fill('How do I monitor a cron job?');
   await chat.getByRole('textbox', { name: 'Your message' }).press('Enter');
   await expect(chat.locator('.msg.bot').last().locator('sup.citation').first()).toBeVisible({ timeout: 20_000 });
+
+  // On a phone the open chat takes the whole screen.
+  const phone = await (await browser.newContext({ viewport: { width: 390, height: 740 } })).newPage();
+  await phone.goto('/demo');
+  await phone.getByRole('button', { name: 'Open chat: Main Website Widget' }).click();
+  await expect(phone.frameLocator('iframe[title="Main Website Widget"]').getByRole('textbox', { name: 'Your message' })).toBeVisible();
+  expect(await phone.locator('iframe[title="Main Website Widget"]').boundingBox()).toEqual({ x: 0, y: 0, width: 390, height: 740 });
 });
