@@ -35,6 +35,14 @@ test('edit a personality’s prompt, chat with it in the playground, see the sou
   await page.getByRole('button', { name: 'Send' }).click();
   await expect(page.getByTestId('playground-turn')).toHaveCount(2);
   await expect(page.getByTestId('playground-turn').last().getByTestId('playground-answer')).toContainText('From the knowledge base:');
+
+  // The conversation is kept and listed as a playground session, with its cost.
+  await page.goto('/dashboard/conversations?source=playground');
+  const row = page.getByTestId('conversation-row').filter({ hasText: 'How do I pause alerts during maintenance?' });
+  await expect(row.locator('[data-source="playground"]')).toHaveText('Playground');
+  await expect(row).toContainText(/\$0\.0\d+/);
+  await row.getByRole('link').click();
+  await expect(page.getByText('And where can alerts be sent?')).toBeVisible();
 });
 
 test('a read-only member cannot spend money in the playground', async ({ browser }) => {
