@@ -29,7 +29,7 @@ export function WorkspaceForm({
           label="Allowed domains"
           name="allowedDomains"
           errors={state.fieldErrors?.allowedDomains}
-          hint="One per line: https://example.com, or https://*.example.com for every subdomain. Widgets may only be embedded here."
+          hint="One per line: https://example.com, or https://*.example.com for every subdomain. Widgets without their own list may be embedded here, and links in answers may only point here or to your knowledge sources."
         >
           <TextArea
             name="allowedDomains"
