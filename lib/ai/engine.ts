@@ -4,6 +4,7 @@ import { countTokens } from 'gpt-tokenizer';
 import { failInterruptedReplies, finishReply, getSessionById, listRecentMessages, startExchange } from '@/db/queries/conversations';
 import { getPersonalityForReply } from '@/db/queries/personalities';
 import { getTenantById } from '@/db/queries/tenants';
+import { getWidget } from '@/db/queries/widgets';
 import type { MessageMetadata, MessageSource } from '@/db/schema';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
@@ -58,9 +59,10 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
   return withTenantId(request.tenantId, async (tx) => {
     const session = await getSessionById(tx, request.tenantId, request.sessionId);
     if (!session) throw new ReplyRequestError('This conversation does not exist.');
-    const [personality, tenant, earlier] = [
+    const [personality, tenant, widget, earlier] = [
       await getPersonalityForReply(tx, request.tenantId, session.personalityId),
       await getTenantById(tx, request.tenantId),
+      session.widgetId ? await getWidget(tx, request.tenantId, session.widgetId) : undefined,
       await listRecentMessages(tx, request.tenantId, request.sessionId, HISTORY_MESSAGES),
     ];
     if (!personality || !tenant) throw new ReplyRequestError('This workspace has no assistant personality.');
@@ -83,7 +85,8 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
       history: earlier
         .filter((message) => (message.role === 'user' || message.role === 'assistant') && message.status === 'complete' && message.content)
         .map((message) => ({ role: message.role as HistoryTurn['role'], content: message.content })),
-      linkOrigins: tenant.allowedDomains,
+      // The sites the answer may link to: the workspace's, and the site the widget lives on.
+      linkOrigins: [...new Set([...tenant.allowedDomains, ...(widget?.allowedOrigins ?? [])])],
     };
   });
 }
