@@ -25,8 +25,11 @@ export type RollupResult = { events: number; days: number; months: number };
 export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settleSeconds = ROLLUP_SETTLE_SECONDS): Promise<RollupResult> {
   const [bounds] = await executeRows<{ since: string; upTo: string }>(
     tx,
-    sql`select coalesce((select rolled_up_to - ${ROLLUP_OVERLAP} from cost_rollup_watermarks where tenant_id = ${tenantId}), '-infinity')::text as "since",
-               (now() - make_interval(secs => ${settleSeconds}))::text as "upTo"`,
+    sql`with previous as (select (select rolled_up_to from cost_rollup_watermarks where tenant_id = ${tenantId}) as at)
+        select coalesce(at - ${ROLLUP_OVERLAP}, '-infinity')::text as "since",
+          -- Never backwards: periods not recomputed now already hold everything up to the old mark.
+          greatest(now() - make_interval(secs => ${settleSeconds}), at)::text as "upTo"
+        from previous`,
   );
   const { since, upTo } = bounds!;
   // Periods are UTC calendar days and months.
