@@ -1,7 +1,7 @@
 import 'server-only';
 import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
-import { type BudgetPeriod, type CostService, sessions } from '../schema';
+import { type BudgetPeriod, costEvents, type CostService, sessions } from '../schema';
 import { executeRows } from '../sql';
 import { unrolledSince } from './cost-summaries';
 
@@ -159,4 +159,47 @@ export async function listCostEventsForExport(
     order by occurred_at, id
     limit ${limit}`,
   );
+}
+
+export type UsageEvent = {
+  id: string;
+  externalId: string | null;
+  service: CostService;
+  provider: string;
+  model: string | null;
+  units: string | null;
+  unit: string | null;
+  costUsd: string;
+  priceVersion: string;
+  occurredAt: Date;
+};
+
+const usageEventColumns = {
+  id: costEvents.id,
+  externalId: costEvents.externalId,
+  service: costEvents.service,
+  provider: costEvents.provider,
+  model: costEvents.model,
+  units: costEvents.units,
+  unit: costEvents.unit,
+  costUsd: costEvents.costUsd,
+  priceVersion: costEvents.priceVersion,
+  occurredAt: costEvents.occurredAt,
+};
+
+export async function getCostEventByExternalId(tx: Transaction, tenantId: string, externalId: string): Promise<UsageEvent | undefined> {
+  const [event] = await tx
+    .select(usageEventColumns)
+    .from(costEvents)
+    .where(and(eq(costEvents.tenantId, tenantId), eq(costEvents.externalId, externalId)));
+  return event;
+}
+
+/**
+ * Whether a conversation id belongs to the tenant. Checked before attaching usage to it: the
+ * plain foreign key from cost_events to sessions would accept another tenant's session.
+ */
+export async function isTenantSession(tx: Transaction, tenantId: string, sessionId: string): Promise<boolean> {
+  const [row] = await tx.select({ id: sessions.id }).from(sessions).where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
+  return !!row;
 }

@@ -17,7 +17,8 @@ export type Usage =
   | { service: 'vision'; model: string; images: number }
   | { service: 'livekit'; model: string; participantMinutes: number | string };
 
-export type CostRecord = Usage & {
+/** Who used it, when and for what. */
+export type CostContext = {
   tenantId: string;
   /** Used when the model is not in the price table (the price's provider wins otherwise). */
   provider?: string;
@@ -28,6 +29,8 @@ export type CostRecord = Usage & {
   operation?: string;
   durationMs?: number;
 };
+
+export type CostRecord = Usage & CostContext;
 
 type Quantities = { inputTokens?: number; outputTokens?: number; units: string; unit: NonNullable<CostEvent['unit']> };
 

@@ -3,11 +3,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { costEvents, sessions } from '@/db/schema';
 import { withTenantId } from '@/db/withTenant';
-import { type CostRecord, recordCost, recordEmbeddingCost, recordLlmCost } from '@/lib/costs/events';
+import { type CostContext, type CostRecord, type Usage, recordCost, recordEmbeddingCost, recordLlmCost } from '@/lib/costs/events';
 import { findPrice, PRICE_LISTS, PRICE_VERSION, priceListAt } from '@/lib/costs/prices';
 import { queryRows } from '../helpers/database';
 import { createTeam } from '../helpers/team';
 import { expectedCost, fromScaled, toScaled } from './helpers';
+
+type TestEvent = Usage & Omit<CostContext, 'tenantId'>;
 
 const MILLION = 1_000_000n;
 
@@ -20,7 +22,7 @@ describe('cost recording', () => {
   });
   afterAll(closeDatabase);
 
-  const record = (event: Omit<CostRecord, 'tenantId'>) => withTenantId(tenantId, (tx) => recordCost(tx, { tenantId, ...event } as CostRecord));
+  const record = (event: TestEvent) => withTenantId(tenantId, (tx) => recordCost(tx, { tenantId, ...event } as CostRecord));
 
   // Quantities chosen so binary floating point would drift: 0.1 + 0.2, prime token counts, odd minutes.
   describe.each(PRICE_LISTS.map((list) => [list.version, list] as const))('price list %s', (version, list) => {
@@ -33,7 +35,7 @@ describe('cost recording', () => {
       const tts = findPrice('voice_tts', 'tts-1', list)!;
       const vision = findPrice('vision', 'gpt-4o-mini-vision', list)!;
       const livekit = findPrice('livekit', 'cloud', list)!;
-      const cases: Array<[Omit<CostRecord, 'tenantId'>, string]> = [
+      const cases: Array<[TestEvent, string]> = [
         [{ service: 'llm', model: 'gpt-4o-mini', inputTokens: 1237, outputTokens: 331, occurredAt: at }, expectedCost([['1237', llm.inputPerMillionTokens], ['331', llm.outputPerMillionTokens]], MILLION)],
         [{ service: 'llm', model: 'gpt-4o-mini', inputTokens: 1, outputTokens: 0, occurredAt: at }, expectedCost([['1', llm.inputPerMillionTokens]], MILLION)],
         [{ service: 'embedding', model: 'text-embedding-3-small', tokens: 999_983, occurredAt: at }, expectedCost([['999983', embedding.perMillionTokens]], MILLION)],

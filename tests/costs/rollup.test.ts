@@ -5,18 +5,20 @@ import { rollUpTenantCosts } from '@/db/queries/cost-summaries';
 import { getCostsByModel, getCostSeries, getCostTotal } from '@/db/queries/costs';
 import { costEvents } from '@/db/schema';
 import { withTenantId } from '@/db/withTenant';
-import { type CostRecord, costEventValues, recordCost } from '@/lib/costs/events';
+import { type CostContext, type CostRecord, type Usage, costEventValues, recordCost } from '@/lib/costs/events';
 import { rollUpCosts } from '@/lib/costs/rollup';
 import { queryRows } from '../helpers/database';
 import { createTeam } from '../helpers/team';
 import { directAggregation, summaries } from './helpers';
 
+type TestEvent = Usage & Omit<CostContext, 'tenantId'>;
+
 const DAY = 86_400_000;
 const now = Date.now();
 const daysAgo = (days: number, hour = 12) => new Date(Math.floor(now / DAY) * DAY - days * DAY + hour * 3_600_000);
 
-function usage(i: number, occurredAt: Date): Omit<CostRecord, 'tenantId'> {
-  const kinds: Array<Omit<CostRecord, 'tenantId' | 'occurredAt'>> = [
+function usage(i: number, occurredAt: Date): TestEvent {
+  const kinds: Array<Usage> = [
     { service: 'llm', model: i % 2 ? 'gpt-4o-mini' : 'gpt-4o', inputTokens: 500 + i * 7, outputTokens: 90 + i },
     { service: 'embedding', model: 'text-embedding-3-small', tokens: 20 + i },
     { service: 'voice_stt', model: 'nova-3', minutes: `${i % 9}.${(i * 37) % 100}` },
@@ -24,7 +26,7 @@ function usage(i: number, occurredAt: Date): Omit<CostRecord, 'tenantId'> {
     { service: 'vision', model: 'gpt-4o-mini-vision', images: 1 + (i % 4) },
     { service: 'livekit', model: 'cloud', participantMinutes: 10 + (i % 30) },
   ];
-  return { ...kinds[i % kinds.length]!, occurredAt } as Omit<CostRecord, 'tenantId'>;
+  return { ...kinds[i % kinds.length]!, occurredAt } as TestEvent;
 }
 
 describe('cost rollups', () => {
