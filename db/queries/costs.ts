@@ -30,16 +30,25 @@ function costRows(tenantId: string, { from, to }: CostRange) {
       and e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz`;
 }
 
-export type CostSeriesRow = { period: string; service: CostService; costUsd: string };
+export type CostSeriesRow = { period: string; totalUsd: string; costs: Partial<Record<CostService, string>> };
 
-/** Spend per period and service over a range (the stacked chart). */
+/** Spend per period of the range (every period, empty ones at zero), in total and per service: the stacked chart. */
 export async function getCostSeries(tx: Transaction, tenantId: string, range: CostRange, grouping: CostGrouping) {
   return executeRows<CostSeriesRow>(
     tx,
     sql`
-    with rows as (${costRows(tenantId, range)})
-    select to_char(date_trunc(${grouping}, day, 'UTC') at time zone 'UTC', 'YYYY-MM-DD') as period, service, sum(cost)::text as "costUsd"
-    from rows group by 1, 2 order by 1, 2`,
+    with rows as (${costRows(tenantId, range)}),
+    periods as (
+      select generate_series(date_trunc(${grouping}, ${range.from}::timestamptz, 'UTC'), ${range.to}::timestamptz - interval '1 second',
+        ${`1 ${grouping}`}::interval, 'UTC') as start
+    ),
+    per_service as (
+      select date_trunc(${grouping}, day, 'UTC') as start, service, sum(cost) as cost from rows group by 1, 2
+    )
+    select to_char(p.start at time zone 'UTC', 'YYYY-MM-DD') as period, coalesce(sum(s.cost), 0)::text as "totalUsd",
+      coalesce(jsonb_object_agg(s.service, s.cost::text) filter (where s.service is not null), '{}') as costs
+    from periods p left join per_service s on s.start = p.start
+    group by p.start order by p.start`,
   );
 }
 

@@ -12,6 +12,7 @@ export const PERMISSIONS = {
   'team:manage-owners': ['owner'],
   'keys:manage': ['owner'],
   'knowledge:manage': ['owner', 'admin'],
+  'budgets:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

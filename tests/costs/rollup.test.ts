@@ -110,7 +110,7 @@ describe('cost rollups', () => {
     expect(read.byModel.reduce((sum, row) => sum + row.events, 0)).toBe(direct!.events);
     const [seriesTotal] = await queryRows<{ total: string }>(
       db,
-      sql`select sum(x)::text as total from unnest(${sql.raw(`array[${read.series.map((row) => `'${row.costUsd}'`).join(',')}]`)}::numeric[]) x`,
+      sql`select sum(x)::text as total from unnest(${sql.raw(`array[${read.series.map((row) => `'${row.totalUsd}'`).join(',')}]`)}::numeric[]) x`,
     );
     expect(seriesTotal!.total).toBe(direct!.total);
   });
