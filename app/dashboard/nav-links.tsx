@@ -6,6 +6,7 @@ import { usePathname } from 'next/navigation';
 const LINKS = [
   { href: '/dashboard', label: 'Overview' },
   { href: '/dashboard/knowledge', label: 'Knowledge' },
+  { href: '/dashboard/costs', label: 'Costs' },
   { href: '/dashboard/team', label: 'Team' },
   { href: '/dashboard/settings', label: 'Settings' },
 ];

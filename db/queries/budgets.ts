@@ -35,7 +35,8 @@ export async function deleteBudgetThreshold(tx: Transaction, tenantId: string, t
   return deleted.length > 0;
 }
 
-export type EffectiveThreshold = { amountUsd: string; period: BudgetPeriod; severity: BudgetSeverity; label: string };
+/** `id` is set for custom thresholds (which can be removed), null for the cap's own. */
+export type EffectiveThreshold = { id: string | null; amountUsd: string; period: BudgetPeriod; severity: BudgetSeverity; label: string };
 
 /** The cap's thresholds (in dollars, from the current cap) and the custom ones. */
 export async function listEffectiveThresholds(tx: Transaction, tenantId: string): Promise<EffectiveThreshold[]> {
@@ -45,7 +46,7 @@ export async function listEffectiveThresholds(tx: Transaction, tenantId: string)
         tx,
         sql.join(
           CAP_THRESHOLDS.map(
-            ({ percent, severity }) => sql`select round(${tenant.cap}::numeric * ${percent} / 100, 2)::text as "amountUsd", 'monthly' as period,
+            ({ percent, severity }) => sql`select null as id, round(${tenant.cap}::numeric * ${percent} / 100, 2)::text as "amountUsd", 'monthly' as period,
               ${severity} as severity, ${`${percent}% of the monthly cap`} as label`,
           ),
           sql` union all `,
@@ -53,7 +54,7 @@ export async function listEffectiveThresholds(tx: Transaction, tenantId: string)
       )
     : [];
   const custom = await listBudgetThresholds(tx, tenantId);
-  return [...fromCap, ...custom.map((t) => ({ amountUsd: t.amountUsd, period: t.period, severity: t.severity, label: `custom ${t.period} budget` }))];
+  return [...fromCap, ...custom.map((t) => ({ id: t.id, amountUsd: t.amountUsd, period: t.period, severity: t.severity, label: `custom ${t.period} budget` }))];
 }
 
 /**

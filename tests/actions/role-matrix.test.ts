@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
@@ -31,6 +32,9 @@ const CASES: Case[] = [
   { name: 're-index a document', action: knowledge.reindexDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
   { name: 'delete a document', action: knowledge.deleteKnowledgeDocument, input: (t) => ({ documentId: t.documentId }), allowed: ['owner', 'admin'] },
   { name: 'import a web page', action: knowledge.importWebPage, input: () => ({ url: 'https://example.com/help' }), allowed: ['owner', 'admin'] },
+  { name: 'add a budget threshold', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '40', period: 'weekly', severity: 'critical' }), allowed: ['owner', 'admin'] },
+  { name: 'remove a budget threshold', action: costs.removeBudgetThreshold, input: (t) => ({ thresholdId: t.budgetThresholdId }), allowed: ['owner', 'admin'] },
+  { name: 'resolve a budget alert', action: costs.resolveAlert, input: (t) => ({ alertId: t.budgetAlertId }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -44,7 +48,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge)].filter(
+    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge), ...Object.values(costs)].filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

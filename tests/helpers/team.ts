@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@/db/client';
-import { apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, tenants, users } from '@/db/schema';
+import { apiKeys, budgetAlerts, budgetThresholds, invitations, knowledgeDocuments, memberships, type MemberRole, tenants, users } from '@/db/schema';
 
 export type Team = {
   tenantId: string;
@@ -9,9 +9,11 @@ export type Team = {
   invitationId: string;
   apiKeyId: string;
   documentId: string;
+  budgetThresholdId: string;
+  budgetAlertId: string;
 };
 
-/** A workspace with one user per role, a second owner, a plain member to act on, an invitation and a key. */
+/** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
 export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
   const suffix = randomUUID().slice(0, 8);
   const name = `${label} ${suffix}`;
@@ -41,7 +43,21 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(knowledgeDocuments)
     .values({ tenantId: tenant!.id, title: 'Returns', sourceType: 'text', content: '# Returns\n\nReturns are free within 30 days.' })
     .returning();
-  return { tenantId: tenant!.id, name, users: ids, invitationId: invitation!.id, apiKeyId: key!.id, documentId: document!.id };
+  const [threshold] = await db.insert(budgetThresholds).values({ tenantId: tenant!.id, amountUsd: '25.00', period: 'daily' }).returning();
+  const [alert] = await db
+    .insert(budgetAlerts)
+    .values({ tenantId: tenant!.id, threshold: '25.00', currentSpend: '26', period: 'daily', periodStart: new Date(), severity: 'warning' })
+    .returning();
+  return {
+    tenantId: tenant!.id,
+    name,
+    users: ids,
+    invitationId: invitation!.id,
+    apiKeyId: key!.id,
+    documentId: document!.id,
+    budgetThresholdId: threshold!.id,
+    budgetAlertId: alert!.id,
+  };
 }
 
 /** Everything an action could change about a team, for before/after comparisons. */
@@ -53,5 +69,7 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     invitations: await db.select().from(invitations).where(eq(invitations.tenantId, tenantId)).orderBy(invitations.id),
     keys: await db.select().from(apiKeys).where(eq(apiKeys.tenantId, tenantId)).orderBy(apiKeys.id),
     documents: await db.select().from(knowledgeDocuments).where(eq(knowledgeDocuments.tenantId, tenantId)).orderBy(knowledgeDocuments.id),
+    budgetThresholds: await db.select().from(budgetThresholds).where(eq(budgetThresholds.tenantId, tenantId)).orderBy(budgetThresholds.id),
+    budgetAlerts: await db.select().from(budgetAlerts).where(eq(budgetAlerts.tenantId, tenantId)).orderBy(budgetAlerts.id),
   };
 }

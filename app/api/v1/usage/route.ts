@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { useApiKeyByHash } from '@/db/queries/api-keys';
+import { resolveApiKeyByHash } from '@/db/queries/api-keys';
 import { getCostEventByExternalId, isTenantSession, type UsageEvent } from '@/db/queries/costs';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { sha256 } from '@/lib/auth/tokens';
@@ -76,7 +76,7 @@ export async function POST(request: Request) {
     if (key.startsWith('pk_')) {
       return problem(403, 'This is a publishable key, which cannot report usage. Use a secret key (sk_…) from Settings → Secret API keys.');
     }
-    const apiKey = await withSystem((tx) => useApiKeyByHash(tx, sha256(key)));
+    const apiKey = await withSystem((tx) => resolveApiKeyByHash(tx, sha256(key)));
     if (!apiKey) return problem(401, 'Invalid or revoked API key.');
 
     const limited = await consumeRateLimit(`usage:key:${apiKey.id}`, PER_KEY);
