@@ -1,4 +1,5 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
+// `npm run bench -- costs` (or scope, knowledge) runs only the named sections.
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -47,14 +48,32 @@ async function benchTenantScope() {
   }
 }
 
-await benchTenantScope();
+const SECTIONS = ['scope', 'knowledge', 'costs'] as const;
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
+const runs = (section: (typeof SECTIONS)[number]) => requested.length === 0 || requested.includes(section);
 
-// Knowledge benchmarks reach the database through the process-wide client: in memory.
-process.env.PGLITE_DATA_DIR = 'memory://';
-process.env.DATABASE_URL = '';
-const { getDatabase, closeDatabase } = await import('../db/client');
-const { benchIngestion, benchSearch } = await import('./knowledge');
-const { db } = await getDatabase();
-await benchIngestion(db);
-await benchSearch(db);
-await closeDatabase();
+if (runs('scope')) await benchTenantScope();
+
+if (runs('costs')) {
+  const { benchCosts } = await import('./costs');
+  const handle = await openDatabase({ driver: 'pglite', dataDir: 'memory://', autoMigrate: true });
+  try {
+    await benchCosts(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
+
+if (runs('knowledge')) {
+  // Knowledge benchmarks reach the database through the process-wide client: in memory.
+  process.env.PGLITE_DATA_DIR = 'memory://';
+  process.env.DATABASE_URL = '';
+  const { getDatabase, closeDatabase } = await import('../db/client');
+  const { benchIngestion, benchSearch } = await import('./knowledge');
+  const { db } = await getDatabase();
+  await benchIngestion(db);
+  await benchSearch(db);
+  await closeDatabase();
+}

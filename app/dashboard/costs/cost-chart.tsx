@@ -59,7 +59,8 @@ export function CostChart({ periods, services }: { periods: ChartPeriod[]; servi
     ...Object.fromEntries(services.map((service) => [service, Number(period.costs[service] ?? 0)])),
   }));
   return (
-    <div className="h-80 w-full text-slate-500 dark:text-slate-400" data-testid="cost-chart" data-periods={periods.length} role="img"
+    <div className="h-80 w-full text-slate-500 dark:text-slate-400" data-testid="cost-chart" data-periods={periods.length}
+      data-periods-with-costs={periods.filter((period) => Object.keys(period.costs).length > 0).length} role="img"
       aria-label={`Spend by service for ${periods.length} periods`}>
       <ResponsiveContainer width="100%" height="100%">
         <BarChart data={data} margin={{ top: 8, right: 8, bottom: 0, left: 8 }}>

@@ -4,11 +4,10 @@ import { ActionForm } from '@/components/action-form';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { SubmitButton } from '@/components/ui/submit-button';
-import { listBudgetAlerts, listEffectiveThresholds } from '@/db/queries/budgets';
-import { getCostsByModel, getCostSeries, getCostTotal, getMonthForecast, listMostExpensiveSessions } from '@/db/queries/costs';
 import { type BudgetPeriod, COST_SERVICES, type CostService } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
+import { loadCostsPage } from '@/lib/costs/page-data';
 import { COST_GROUPINGS, type CostQuery, lastDays, parseCostQuery } from '@/lib/costs/range';
 import { formatUsd, percentOf } from '@/lib/format';
 import { removeBudgetThresholdAction, resolveAlertAction } from './actions';
@@ -37,16 +36,7 @@ const PRESETS = [
 
 export default async function CostsPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const query = parseCostQuery(await searchParams);
-  const data = await withDashboardTenant(async (tx, { tenantId, role }) => ({
-    series: await getCostSeries(tx, tenantId, query.range, query.grouping),
-    byModel: await getCostsByModel(tx, tenantId, query.range),
-    total: await getCostTotal(tx, tenantId, query.range),
-    month: await getMonthForecast(tx, tenantId),
-    sessions: await listMostExpensiveSessions(tx, tenantId, query.range),
-    alerts: await listBudgetAlerts(tx, tenantId),
-    thresholds: await listEffectiveThresholds(tx, tenantId),
-    role,
-  }));
+  const data = await withDashboardTenant(async (tx, { tenantId, role }) => ({ ...(await loadCostsPage(tx, tenantId, query)), role }));
   const canManage = can(data.role, 'budgets:manage');
   const href = (changes: Partial<Record<'from' | 'to' | 'group', string>>) =>
     `/dashboard/costs?${new URLSearchParams({ from: query.from, to: query.to, group: query.grouping, ...changes })}`;
