@@ -14,7 +14,7 @@ import {
   listCostEventsForExport,
   listMostExpensiveSessions,
 } from '@/db/queries/costs';
-import { budgetAlerts, budgetThresholds, sessions, tenants } from '@/db/schema';
+import { sessions, tenants } from '@/db/schema';
 import { withTenantId } from '@/db/withTenant';
 import { getSpendCapStatus } from '@/lib/costs/budget';
 import { recordCost } from '@/lib/costs/events';
@@ -44,8 +44,6 @@ describe('tenant isolation of cost queries', () => {
       );
       await withTenantId(tenantId, (tx) => rollUpTenantCosts(tx, tenantId, 0));
       await withTenantId(tenantId, (tx) => recordCost(tx, { tenantId, service: 'vision', model: 'gpt-4o-mini-vision', images: 4 }));
-      await db.insert(budgetThresholds).values({ tenantId, amountUsd: '0.50', period: 'daily' });
-      await db.insert(budgetAlerts).values({ tenantId, threshold: '0.50', currentSpend: '1.5', period: 'daily', periodStart: new Date() });
     }
   });
   afterAll(closeDatabase);
@@ -55,11 +53,13 @@ describe('tenant isolation of cost queries', () => {
       total: await getCostTotal(tx, a, range),
       spend: await getCurrentPeriodSpend(tx, a, 'monthly'),
       thresholds: await listEffectiveThresholds(tx, a),
+      alerts: await listBudgetAlerts(tx, a),
       export: await listCostEventsForExport(tx, a, range, undefined, 10),
     }));
     expect(own.total).toEqual({ costUsd: '1.50850000', events: 2 });
     expect(own.spend.spentUsd).toBe('1.50850000');
-    expect(own.thresholds).toHaveLength(3);
+    expect(own.thresholds).toHaveLength(3); // 80% and 100% of the cap, and the team's custom one
+    expect(own.alerts).toHaveLength(1);
     expect(own.export).toHaveLength(2);
   });
 
