@@ -61,7 +61,7 @@ test('an admin adds a budget threshold; a member only reads', async ({ browser }
   await admin.getByRole('button', { name: 'Add threshold' }).click();
   await expect(admin.getByText('Enter an amount above zero.')).toBeVisible();
   await admin.getByLabel('Alert when spend reaches (USD)').fill('5');
-  await admin.getByLabel('Per').selectOption('daily');
+  await admin.getByLabel('Per', { exact: true }).selectOption('daily');
   await admin.getByRole('button', { name: 'Add threshold' }).click();
   await expect(admin.getByText('Warning at $5.00 per day')).toBeVisible();
 

@@ -2,18 +2,10 @@
 
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import type { CostService } from '@/db/schema';
+import { SERVICE_LABELS } from '@/lib/costs/services';
 import { formatUsd } from '@/lib/format';
 
 export type ChartPeriod = { period: string; label: string; costs: Partial<Record<CostService, string>>; totalUsd: string };
-
-export const SERVICE_LABELS: Record<CostService, string> = {
-  llm: 'Language model',
-  embedding: 'Embeddings',
-  voice_stt: 'Speech to text',
-  voice_tts: 'Text to speech',
-  vision: 'Vision',
-  livekit: 'Meetings (LiveKit)',
-};
 
 // Mid-tone colours that keep their contrast on both the light and the dark background.
 const SERVICE_COLORS: Record<CostService, string> = {

@@ -4,14 +4,15 @@ import { ActionForm } from '@/components/action-form';
 import { buttonClasses } from '@/components/ui/button';
 import { Card } from '@/components/ui/card';
 import { SubmitButton } from '@/components/ui/submit-button';
-import { type BudgetPeriod, COST_SERVICES, type CostService } from '@/db/schema';
+import { type BudgetPeriod, COST_SERVICES } from '@/db/schema';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
 import { loadCostsPage } from '@/lib/costs/page-data';
 import { COST_GROUPINGS, type CostQuery, lastDays, parseCostQuery } from '@/lib/costs/range';
+import { SERVICE_LABELS } from '@/lib/costs/services';
 import { formatUsd, percentOf } from '@/lib/format';
 import { removeBudgetThresholdAction, resolveAlertAction } from './actions';
-import { type ChartPeriod, CostChart, SERVICE_LABELS } from './cost-chart';
+import { type ChartPeriod, CostChart } from './cost-chart';
 import { ThresholdForm } from './threshold-form';
 
 export const metadata: Metadata = { title: 'Costs' };
@@ -57,7 +58,8 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
         </a>
       </div>
 
-      <form method="get" className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
+      {/* Keyed by the query so the inputs show the range after a preset link navigates. */}
+      <form key={`${query.from}/${query.to}/${query.grouping}`} method="get" className="flex flex-wrap items-end gap-3 rounded-xl border border-slate-200 bg-white p-4 dark:border-slate-800 dark:bg-slate-900">
         <div className="flex flex-col gap-1">
           <label htmlFor="from" className="text-xs font-medium text-slate-600 dark:text-slate-400">From</label>
           <input id="from" name="from" type="date" defaultValue={query.from} className="rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm dark:border-slate-700 dark:bg-slate-900" />
@@ -145,7 +147,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
                 <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
                   {data.byModel.map((row) => (
                     <tr key={`${row.service}/${row.provider}/${row.model}`}>
-                      <td className="py-2 pr-4">{SERVICE_LABELS[row.service as CostService] ?? row.service}</td>
+                      <td className="py-2 pr-4">{SERVICE_LABELS[row.service] ?? row.service}</td>
                       <td className="py-2 pr-4 font-mono text-xs">{row.provider} / {row.model ?? '—'}</td>
                       <td className="py-2 pr-4 text-right tabular-nums">{row.events.toLocaleString('en-US')}</td>
                       <td className="py-2 text-right tabular-nums">{formatUsd(row.costUsd)}</td>
