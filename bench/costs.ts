@@ -10,8 +10,9 @@ import { scopeToSystem, scopeToTenant } from '../db/withTenant';
 import { loadCostsPage } from '../lib/costs/page-data';
 import { lastDays, parseCostQuery } from '../lib/costs/range';
 
-const EVENTS = 1_000_000;
-const SESSIONS = 100_000;
+// COSTS_BENCH_EVENTS / COSTS_BENCH_SESSIONS shrink the data set for a quick look.
+const EVENTS = Number(process.env.COSTS_BENCH_EVENTS ?? 1_000_000);
+const SESSIONS = Number(process.env.COSTS_BENCH_SESSIONS ?? 100_000);
 const HISTORY_DAYS = 120;
 
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -38,7 +39,7 @@ async function insertEvents(db: Database, tenantId: string, count: number, days:
 }
 
 export async function benchCosts(db: Database) {
-  console.log('\n## Costs (embedded PGlite, 1M cost events in one tenant)');
+  console.log(`\n## Costs (embedded PGlite, ${EVENTS.toLocaleString('en-US')} cost events in one tenant)`);
   const [tenant] = await scopeToSystem(db, (tx) =>
     tx.insert(tenants).values({ name: 'costs', publishableKey: `pk_bench_costs_${Date.now()}`, monthlySpendCapUsd: '5000.00' }).returning(),
   );

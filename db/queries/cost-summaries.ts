@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { type SQL, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { executeRows } from '../sql';
 
@@ -32,6 +32,8 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
         from previous`,
   );
   const { since, upTo } = bounds!;
+  // Enough memory to group a first run over months of events without spilling to disk.
+  await tx.execute(sql`set local work_mem = '64MB'`);
   // Periods are UTC calendar days and months.
   const touched = (unit: 'day' | 'month') => sql`
     select distinct date_trunc(${unit}, occurred_at, 'UTC') as start from cost_events
@@ -98,9 +100,25 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
   return { events: days.reduce((sum, day) => sum + day.events, 0), days: days.length, months: months.length };
 }
 
+async function watermarkOf(tx: Transaction, tenantId: string): Promise<string> {
+  const [row] = await executeRows<{ at: string }>(
+    tx,
+    sql`select coalesce((select rolled_up_to from cost_rollup_watermarks where tenant_id = ${tenantId}), '-infinity')::text as at`,
+  );
+  return row!.at;
+}
+
 /**
- * Events created after the tenant's watermark: not yet in cost_summaries, so every reader adds
- * them to the summaries. Used inside a single statement, so both come from one snapshot.
+ * Runs a reader of summaries + unrolled events with the tenant's watermark: `unrolledAfter` is
+ * the condition on cost_events.created_at that picks the events not yet in cost_summaries. The
+ * watermark goes in as a value, not a subquery, so the planner sees how few events follow it and
+ * reads them through the created_at index. Read again if a rollup committed meanwhile, so an
+ * event is never counted both in a summary and as unrolled.
  */
-export const unrolledSince = (tenantId: string) =>
-  sql`coalesce((select rolled_up_to from cost_rollup_watermarks where tenant_id = ${tenantId}), '-infinity'::timestamptz)`;
+export async function readWithWatermark<T>(tx: Transaction, tenantId: string, read: (unrolledAfter: SQL) => Promise<T>): Promise<T> {
+  for (;;) {
+    const watermark = await watermarkOf(tx, tenantId);
+    const result = await read(sql`${watermark}::timestamptz`);
+    if ((await watermarkOf(tx, tenantId)) === watermark) return result;
+  }
+}

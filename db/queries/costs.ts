@@ -1,13 +1,13 @@
 import 'server-only';
-import { and, desc, eq, gte, lt, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, lt, type SQL, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { type BudgetPeriod, costEvents, type CostService, sessions } from '../schema';
 import { executeRows } from '../sql';
-import { unrolledSince } from './cost-summaries';
+import { readWithWatermark } from './cost-summaries';
 
 // Reads of what a tenant spent. Each reads the daily summaries plus the events the rollup has
-// not reached yet, in one statement (one snapshot), so figures are exact and current while
-// never scanning more raw events than the last minute's. Periods are UTC days, weeks
+// not reached yet (readWithWatermark), so figures are exact and current while never scanning
+// more raw events than the last minute's. Periods are UTC days, weeks
 // (ISO, from Monday) and months. Money comes back as decimal strings.
 
 export type CostGrouping = 'day' | 'week' | 'month';
@@ -17,7 +17,7 @@ export type CostRange = { from: string; to: string };
 const PERIOD_UNIT: Record<BudgetPeriod, 'day' | 'week' | 'month'> = { daily: 'day', weekly: 'week', monthly: 'month' };
 
 /** Cost rows at day x service x provider x model granularity for a range. */
-function costRows(tenantId: string, { from, to }: CostRange) {
+function costRows(tenantId: string, { from, to }: CostRange, unrolledAfter: SQL) {
   return sql`
     select s.period_start as day, m->>'service' as service, m->>'provider' as provider, m->>'model' as model,
       (m->>'costUsd')::numeric as cost, (m->>'events')::int as events
@@ -26,7 +26,7 @@ function costRows(tenantId: string, { from, to }: CostRange) {
     union all
     select date_trunc('day', e.occurred_at, 'UTC'), e.service, e.provider, e.model, e.cost_usd, 1
     from cost_events e
-    where e.tenant_id = ${tenantId} and e.created_at > ${unrolledSince(tenantId)}
+    where e.tenant_id = ${tenantId} and e.created_at > ${unrolledAfter}
       and e.occurred_at >= ${from}::timestamptz and e.occurred_at < ${to}::timestamptz`;
 }
 
@@ -34,10 +34,11 @@ export type CostSeriesRow = { period: string; totalUsd: string; costs: Partial<R
 
 /** Spend per period of the range (every period, empty ones at zero), in total and per service: the stacked chart. */
 export async function getCostSeries(tx: Transaction, tenantId: string, range: CostRange, grouping: CostGrouping) {
-  return executeRows<CostSeriesRow>(
+  return readWithWatermark(tx, tenantId, (unrolledAfter) =>
+    executeRows<CostSeriesRow>(
     tx,
     sql`
-    with rows as (${costRows(tenantId, range)}),
+    with rows as (${costRows(tenantId, range, unrolledAfter)}),
     periods as (
       select generate_series(date_trunc(${grouping}, ${range.from}::timestamptz, 'UTC'), ${range.to}::timestamptz - interval '1 second',
         ${`1 ${grouping}`}::interval, 'UTC') as start
@@ -49,6 +50,7 @@ export async function getCostSeries(tx: Transaction, tenantId: string, range: Co
       coalesce(jsonb_object_agg(s.service, s.cost::text) filter (where s.service is not null), '{}') as costs
     from periods p left join per_service s on s.start = p.start
     group by p.start order by p.start`,
+    ),
   );
 }
 
@@ -56,22 +58,26 @@ export type ModelCostRow = { service: CostService; provider: string; model: stri
 
 /** Spend per service, provider and model over a range, most expensive first. */
 export async function getCostsByModel(tx: Transaction, tenantId: string, range: CostRange) {
-  return executeRows<ModelCostRow>(
-    tx,
-    sql`
-    with rows as (${costRows(tenantId, range)})
-    select service, provider, model, sum(cost)::text as "costUsd", sum(events)::int as events
-    from rows group by 1, 2, 3 order by sum(cost) desc, 1, 2, 3`,
+  return readWithWatermark(tx, tenantId, (unrolledAfter) =>
+    executeRows<ModelCostRow>(
+      tx,
+      sql`
+      with rows as (${costRows(tenantId, range, unrolledAfter)})
+      select service, provider, model, sum(cost)::text as "costUsd", sum(events)::int as events
+      from rows group by 1, 2, 3 order by sum(cost) desc, 1, 2, 3`,
+    ),
   );
 }
 
 /** Total spend and event count over a range. */
 export async function getCostTotal(tx: Transaction, tenantId: string, range: CostRange) {
-  const [row] = await executeRows<{ costUsd: string; events: number }>(
-    tx,
-    sql`
-    with rows as (${costRows(tenantId, range)})
-    select coalesce(sum(cost), 0)::text as "costUsd", coalesce(sum(events), 0)::int as events from rows`,
+  const [row] = await readWithWatermark(tx, tenantId, (unrolledAfter) =>
+    executeRows<{ costUsd: string; events: number }>(
+      tx,
+      sql`
+      with rows as (${costRows(tenantId, range, unrolledAfter)})
+      select coalesce(sum(cost), 0)::text as "costUsd", coalesce(sum(events), 0)::int as events from rows`,
+    ),
   );
   return row!;
 }
@@ -81,7 +87,8 @@ export type PeriodSpend = { periodStart: string; periodEnd: string; spentUsd: st
 /** What the tenant has spent in the current day, week or month (UTC). */
 export async function getCurrentPeriodSpend(tx: Transaction, tenantId: string, period: BudgetPeriod): Promise<PeriodSpend> {
   const unit = PERIOD_UNIT[period];
-  const [row] = await executeRows<PeriodSpend>(
+  const [row] = await readWithWatermark(tx, tenantId, (unrolledAfter) =>
+    executeRows<PeriodSpend>(
     tx,
     sql`
     with bounds as (
@@ -91,9 +98,10 @@ export async function getCurrentPeriodSpend(tx: Transaction, tenantId: string, p
       (coalesce((select sum(s.total_cost_usd) from cost_summaries s
          where s.tenant_id = ${tenantId} and s.granularity = 'day' and s.period_start >= b.start and s.period_start < b."end"), 0)
        + coalesce((select sum(e.cost_usd) from cost_events e
-         where e.tenant_id = ${tenantId} and e.created_at > ${unrolledSince(tenantId)}
+         where e.tenant_id = ${tenantId} and e.created_at > ${unrolledAfter}
            and e.occurred_at >= b.start and e.occurred_at < b."end"), 0))::text as "spentUsd"
     from bounds b`,
+    ),
   );
   return row!;
 }
