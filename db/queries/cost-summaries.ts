@@ -34,29 +34,33 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
   const { since, upTo } = bounds!;
   // Enough memory to group a first run over months of events without spilling to disk.
   await tx.execute(sql`set local work_mem = '64MB'`);
-  // Periods are UTC calendar days and months.
+  // Periods are UTC calendar days and months. Each period's end is computed here, on the small
+  // side: under row-level security a bound like date_add(...) in the join is not leakproof, so it
+  // could not bound the index scan and every period would read to the end of the index.
   const touched = (unit: 'day' | 'month') => sql`
-    select distinct date_trunc(${unit}, occurred_at, 'UTC') as start from cost_events
-    where tenant_id = ${tenantId} and created_at > ${since}::timestamptz and created_at <= ${upTo}::timestamptz`;
+    select start, date_add(start, ${`1 ${unit}`}::interval, 'UTC') as "end" from (
+      select distinct date_trunc(${unit}, occurred_at, 'UTC') as start from cost_events
+      where tenant_id = ${tenantId} and created_at > ${since}::timestamptz and created_at <= ${upTo}::timestamptz
+    ) periods`;
 
   const days = await executeRows<{ events: number }>(
     tx,
     sql`
     with touched as (${touched('day')}),
     grouped as (
-      select t.start, e.service, e.provider, e.model, sum(e.cost_usd) as cost, count(*)::int as events
+      select t.start, t."end", e.service, e.provider, e.model, sum(e.cost_usd) as cost, count(*)::int as events
       from touched t
-      join cost_events e on e.tenant_id = ${tenantId} and e.occurred_at >= t.start and e.occurred_at < date_add(t.start, interval '1 day', 'UTC')
+      join cost_events e on e.tenant_id = ${tenantId} and e.occurred_at >= t.start and e.occurred_at < t."end"
       where e.created_at <= ${upTo}::timestamptz
-      group by 1, 2, 3, 4
+      group by 1, 2, 3, 4, 5
     ),
     services as (select start, service, sum(cost) as cost from grouped group by 1, 2)
     insert into cost_summaries as s (tenant_id, granularity, period_start, period_end, total_cost_usd, breakdown, by_model, event_count)
-    select ${tenantId}, 'day', g.start, date_add(g.start, interval '1 day', 'UTC'), sum(g.cost),
+    select ${tenantId}, 'day', g.start, g."end", sum(g.cost),
       (select jsonb_object_agg(v.service, v.cost::text) from services v where v.start = g.start),
       jsonb_agg(jsonb_build_object('service', g.service, 'provider', g.provider, 'model', g.model, 'costUsd', g.cost::text, 'events', g.events) order by g.cost desc),
       sum(g.events)
-    from grouped g group by g.start
+    from grouped g group by g.start, g."end"
     on conflict (tenant_id, granularity, period_start) do update set
       period_end = excluded.period_end, total_cost_usd = excluded.total_cost_usd, breakdown = excluded.breakdown,
       by_model = excluded.by_model, event_count = excluded.event_count, updated_at = now()
@@ -69,10 +73,10 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
     sql`
     with touched as (${touched('month')}),
     days as (
-      select t.start, s.total_cost_usd, s.event_count, s.breakdown, s.by_model
+      select t.start, t."end", s.total_cost_usd, s.event_count, s.breakdown, s.by_model
       from touched t
       join cost_summaries s on s.tenant_id = ${tenantId} and s.granularity = 'day'
-        and s.period_start >= t.start and s.period_start < date_add(t.start, interval '1 month', 'UTC')
+        and s.period_start >= t.start and s.period_start < t."end"
     ),
     services as (select d.start, b.key as service, sum(b.value::numeric) as cost from days d, jsonb_each_text(d.breakdown) b group by 1, 2),
     models as (
@@ -81,12 +85,12 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
       from days d, jsonb_array_elements(d.by_model) m group by 1, 2, 3, 4
     )
     insert into cost_summaries as s (tenant_id, granularity, period_start, period_end, total_cost_usd, breakdown, by_model, event_count)
-    select ${tenantId}, 'month', d.start, date_add(d.start, interval '1 month', 'UTC'), sum(d.total_cost_usd),
+    select ${tenantId}, 'month', d.start, d."end", sum(d.total_cost_usd),
       (select jsonb_object_agg(v.service, v.cost::text) from services v where v.start = d.start),
       (select jsonb_agg(jsonb_build_object('service', m.service, 'provider', m.provider, 'model', m.model, 'costUsd', m.cost::text, 'events', m.events) order by m.cost desc)
         from models m where m.start = d.start),
       sum(d.event_count)
-    from days d group by d.start
+    from days d group by d.start, d."end"
     on conflict (tenant_id, granularity, period_start) do update set
       period_end = excluded.period_end, total_cost_usd = excluded.total_cost_usd, breakdown = excluded.breakdown,
       by_model = excluded.by_model, event_count = excluded.event_count, updated_at = now()

@@ -7,8 +7,8 @@ import { readWithWatermark } from './cost-summaries';
 
 // Reads of what a tenant spent. Each reads the daily summaries plus the events the rollup has
 // not reached yet (readWithWatermark), so figures are exact and current while never scanning
-// more raw events than the last minute's. Periods are UTC days, weeks
-// (ISO, from Monday) and months. Money comes back as decimal strings.
+// more raw events than the last minute's. Periods are UTC days, weeks (ISO, from Monday) and
+// months. Money comes back as decimal strings.
 
 export type CostGrouping = 'day' | 'week' | 'month';
 /** A range of whole UTC days: `from` inclusive, `to` exclusive, as ISO timestamps. */
@@ -36,20 +36,20 @@ export type CostSeriesRow = { period: string; totalUsd: string; costs: Partial<R
 export async function getCostSeries(tx: Transaction, tenantId: string, range: CostRange, grouping: CostGrouping) {
   return readWithWatermark(tx, tenantId, (unrolledAfter) =>
     executeRows<CostSeriesRow>(
-    tx,
-    sql`
-    with rows as (${costRows(tenantId, range, unrolledAfter)}),
-    periods as (
-      select generate_series(date_trunc(${grouping}, ${range.from}::timestamptz, 'UTC'), ${range.to}::timestamptz - interval '1 second',
-        ${`1 ${grouping}`}::interval, 'UTC') as start
-    ),
-    per_service as (
-      select date_trunc(${grouping}, day, 'UTC') as start, service, sum(cost) as cost from rows group by 1, 2
-    )
-    select to_char(p.start at time zone 'UTC', 'YYYY-MM-DD') as period, coalesce(sum(s.cost), 0)::text as "totalUsd",
-      coalesce(jsonb_object_agg(s.service, s.cost::text) filter (where s.service is not null), '{}') as costs
-    from periods p left join per_service s on s.start = p.start
-    group by p.start order by p.start`,
+      tx,
+      sql`
+      with rows as (${costRows(tenantId, range, unrolledAfter)}),
+      periods as (
+        select generate_series(date_trunc(${grouping}, ${range.from}::timestamptz, 'UTC'), ${range.to}::timestamptz - interval '1 second',
+          ${`1 ${grouping}`}::interval, 'UTC') as start
+      ),
+      per_service as (
+        select date_trunc(${grouping}, day, 'UTC') as start, service, sum(cost) as cost from rows group by 1, 2
+      )
+      select to_char(p.start at time zone 'UTC', 'YYYY-MM-DD') as period, coalesce(sum(s.cost), 0)::text as "totalUsd",
+        coalesce(jsonb_object_agg(s.service, s.cost::text) filter (where s.service is not null), '{}') as costs
+      from periods p left join per_service s on s.start = p.start
+      group by p.start order by p.start`,
     ),
   );
 }
@@ -89,18 +89,18 @@ export async function getCurrentPeriodSpend(tx: Transaction, tenantId: string, p
   const unit = PERIOD_UNIT[period];
   const [row] = await readWithWatermark(tx, tenantId, (unrolledAfter) =>
     executeRows<PeriodSpend>(
-    tx,
-    sql`
-    with bounds as (
-      select date_trunc(${unit}, now(), 'UTC') as start, date_add(date_trunc(${unit}, now(), 'UTC'), ${`1 ${unit}`}::interval, 'UTC') as "end"
-    )
-    select b.start::text as "periodStart", b."end"::text as "periodEnd",
-      (coalesce((select sum(s.total_cost_usd) from cost_summaries s
-         where s.tenant_id = ${tenantId} and s.granularity = 'day' and s.period_start >= b.start and s.period_start < b."end"), 0)
-       + coalesce((select sum(e.cost_usd) from cost_events e
-         where e.tenant_id = ${tenantId} and e.created_at > ${unrolledAfter}
-           and e.occurred_at >= b.start and e.occurred_at < b."end"), 0))::text as "spentUsd"
-    from bounds b`,
+      tx,
+      sql`
+      with bounds as (
+        select date_trunc(${unit}, now(), 'UTC') as start, date_add(date_trunc(${unit}, now(), 'UTC'), ${`1 ${unit}`}::interval, 'UTC') as "end"
+      )
+      select b.start::text as "periodStart", b."end"::text as "periodEnd",
+        (coalesce((select sum(s.total_cost_usd) from cost_summaries s
+           where s.tenant_id = ${tenantId} and s.granularity = 'day' and s.period_start >= b.start and s.period_start < b."end"), 0)
+         + coalesce((select sum(e.cost_usd) from cost_events e
+           where e.tenant_id = ${tenantId} and e.created_at > ${unrolledAfter}
+             and e.occurred_at >= b.start and e.occurred_at < b."end"), 0))::text as "spentUsd"
+      from bounds b`,
     ),
   );
   return row!;
