@@ -34,9 +34,10 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
   const { since, upTo } = bounds!;
   // Enough memory to group a first run over months of events without spilling to disk.
   await tx.execute(sql`set local work_mem = '64MB'`);
-  // Periods are UTC calendar days and months. Each period's end is computed here, on the small
-  // side: under row-level security a bound like date_add(...) in the join is not leakproof, so it
-  // could not bound the index scan and every period would read to the end of the index.
+  // Periods are UTC calendar days and months. Each period's end is computed here and the CTE is
+  // materialized: under row-level security a bound like date_add(...) inlined into the join is
+  // not leakproof, so it could not bound the index scan, and each period would read to the end
+  // of the index (24 s instead of 1.3 s for 300k events).
   const touched = (unit: 'day' | 'month') => sql`
     select start, date_add(start, ${`1 ${unit}`}::interval, 'UTC') as "end" from (
       select distinct date_trunc(${unit}, occurred_at, 'UTC') as start from cost_events
@@ -46,7 +47,7 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
   const days = await executeRows<{ events: number }>(
     tx,
     sql`
-    with touched as (${touched('day')}),
+    with touched as materialized (${touched('day')}),
     grouped as (
       select t.start, t."end", e.service, e.provider, e.model, sum(e.cost_usd) as cost, count(*)::int as events
       from touched t
@@ -71,7 +72,7 @@ export async function rollUpTenantCosts(tx: Transaction, tenantId: string, settl
   const months = await executeRows<{ start: string }>(
     tx,
     sql`
-    with touched as (${touched('month')}),
+    with touched as materialized (${touched('month')}),
     days as (
       select t.start, t."end", s.total_cost_usd, s.event_count, s.breakdown, s.by_model
       from touched t
