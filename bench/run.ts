@@ -1,4 +1,5 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
+// `npm run bench -- costs` (or scope, knowledge, widget) runs only the named sections.
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -47,11 +48,23 @@ async function benchTenantScope() {
   }
 }
 
-// `npm run bench` runs every section; `npm run bench -- widget` (or tenant, knowledge) only those named.
-const sections = process.argv.slice(2);
-const selected = (name: string) => sections.length === 0 || sections.includes(name);
+const SECTIONS = ['scope', 'costs', 'knowledge', 'widget'] as const;
+const requested = process.argv.slice(2);
+const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
+if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
+const runs = (section: (typeof SECTIONS)[number]) => requested.length === 0 || requested.includes(section);
 
-if (selected('tenant')) await benchTenantScope();
+if (runs('scope')) await benchTenantScope();
+
+if (runs('costs')) {
+  const { benchCosts } = await import('./costs');
+  const handle = await openDatabase({ driver: 'pglite', dataDir: 'memory://', autoMigrate: true });
+  try {
+    await benchCosts(handle.db);
+  } finally {
+    await handle.close();
+  }
+}
 
 // The other benchmarks reach the database through the process-wide client: in memory.
 process.env.PGLITE_DATA_DIR = 'memory://';
@@ -59,7 +72,7 @@ process.env.DATABASE_URL = '';
 // Widget visitor tokens are signed with a key derived from it (read once, on first use).
 process.env.AUTH_SECRET ??= 'bench-only-secret-bench-only-secret-bench-only';
 const { getDatabase, closeDatabase } = await import('../db/client');
-if (selected('knowledge')) {
+if (runs('knowledge')) {
   const { benchIngestion, benchSearch } = await import('./knowledge');
   const { db } = await getDatabase();
   await benchIngestion(db);
@@ -67,7 +80,7 @@ if (selected('knowledge')) {
   // A fresh database for what follows, so no section measures another's leftovers.
   await closeDatabase();
 }
-if (selected('widget')) {
+if (runs('widget')) {
   const { benchWidget } = await import('./widget');
   await benchWidget((await getDatabase()).db);
   await closeDatabase();

@@ -9,7 +9,11 @@ import { processSingleton } from './process-singleton';
 
 export const QUEUES = {
   ingestDocument: 'ingest-document',
+  rollUpCosts: 'roll-up-costs',
 } as const;
+
+/** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
+export const ROLLUP_SCHEDULE = '* * * * *';
 
 export type IngestDocumentJob = { tenantId: string; documentId: string };
 
@@ -29,6 +33,10 @@ async function startQueue(): Promise<PgBoss> {
       retryBackoff: true,
       expireInSeconds: 15 * 60,
     });
+  }
+  if (!(await boss.getQueue(QUEUES.rollUpCosts))) {
+    // At most one run queued and one active: a slow run never piles up a backlog.
+    await boss.createQueue(QUEUES.rollUpCosts, { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 });
   }
   return boss;
 }

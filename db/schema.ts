@@ -525,6 +525,8 @@ export type NewCostEvent = typeof costEvents.$inferInsert;
 
 // Per-service totals are decimal strings so no float ever touches money.
 export type CostBreakdown = Partial<Record<CostService, string>>;
+// Per provider and model, so the costs page never has to scan raw events for its breakdown.
+export type ModelCostBreakdown = Array<{ service: CostService; provider: string; model: string | null; costUsd: string; events: number }>;
 
 export const costSummaries = pgTable(
   'cost_summaries',
@@ -536,6 +538,7 @@ export const costSummaries = pgTable(
     periodEnd: timestamp('period_end', { withTimezone: true }).notNull(),
     totalCostUsd: numeric('total_cost_usd', { precision: 14, scale: 8 }).notNull(),
     breakdown: jsonb('breakdown').$type<CostBreakdown>().notNull().default({}),
+    byModel: jsonb('by_model').$type<ModelCostBreakdown>().notNull().default([]),
     eventCount: integer('event_count').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -547,6 +550,40 @@ export const costSummaries = pgTable(
 export type CostSummary = typeof costSummaries.$inferSelect;
 export type NewCostSummary = typeof costSummaries.$inferInsert;
 
+// How far the rollup job has summarised a tenant's events: every event created at or before
+// `rolled_up_to` is in cost_summaries; newer ones are added live by the readers.
+export const costRollupWatermarks = pgTable('cost_rollup_watermarks', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  rolledUpTo: timestamp('rolled_up_to', { withTimezone: true }).notNull(),
+  updatedAt: updatedAt(),
+});
+
+export const BUDGET_SEVERITIES = ['warning', 'critical'] as const;
+export type BudgetSeverity = (typeof BUDGET_SEVERITIES)[number];
+export type BudgetPeriod = (typeof BUDGET_PERIODS)[number];
+
+// Custom budget thresholds: an amount per day, week or month. The monthly cap's own thresholds
+// (80% warning, 100% critical) are derived from tenants.monthly_spend_cap_usd, not stored.
+export const budgetThresholds = pgTable(
+  'budget_thresholds',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    amountUsd: numeric('amount_usd', { precision: 12, scale: 2 }).notNull(),
+    period: text('period', { enum: BUDGET_PERIODS }).notNull(),
+    severity: text('severity', { enum: BUDGET_SEVERITIES }).notNull().default('warning'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('budget_thresholds_tenant_period_amount_idx').on(t.tenantId, t.period, t.amountUsd),
+    check('budget_thresholds_amount_positive', sql`${t.amountUsd} > 0`),
+  ],
+);
+export type BudgetThreshold = typeof budgetThresholds.$inferSelect;
+
 export const budgetAlerts = pgTable(
   'budget_alerts',
   {
@@ -556,7 +593,7 @@ export const budgetAlerts = pgTable(
     currentSpend: numeric('current_spend', { precision: 14, scale: 8 }).notNull(),
     period: text('period', { enum: BUDGET_PERIODS }).notNull().default('monthly'),
     periodStart: timestamp('period_start', { withTimezone: true }).notNull(),
-    severity: text('severity', { enum: ['warning', 'critical'] }).notNull().default('warning'),
+    severity: text('severity', { enum: BUDGET_SEVERITIES }).notNull().default('warning'),
     notificationsSent: integer('notifications_sent').notNull().default(0),
     triggeredAt: timestamp('triggered_at', { withTimezone: true }).notNull().defaultNow(),
     resolved: boolean('resolved').notNull().default(false),

@@ -33,3 +33,48 @@ export async function sendInvitationEmail({ to, workspace, path }: { to: string;
     return false;
   }
 }
+
+/**
+ * Emails a budget alert to the workspace's owners and admins when SMTP is configured. Returns
+ * false when it is not or sending fails (the alert still shows in the dashboard).
+ */
+export async function sendBudgetAlertEmail({
+  to,
+  workspace,
+  severity,
+  label,
+  thresholdUsd,
+  spentUsd,
+  pausesChat,
+}: {
+  to: string[];
+  workspace: string;
+  severity: 'warning' | 'critical';
+  label: string;
+  thresholdUsd: string;
+  spentUsd: string;
+  /** The monthly cap itself was reached: public chat is paused. */
+  pausesChat: boolean;
+}): Promise<boolean> {
+  const { APP_URL, SMTP_FROM } = getEnv();
+  const smtp = mailer();
+  if (!smtp || to.length === 0) return false;
+  const link = APP_URL ? `\n\nSee where the money goes: ${new URL('/dashboard/costs', APP_URL).toString()}` : '';
+  try {
+    await smtp.sendMail({
+      from: SMTP_FROM,
+      to,
+      subject: `${severity === 'critical' ? 'Budget reached' : 'Budget warning'}: ${workspace} has spent $${spentUsd}`,
+      text:
+        `${workspace} has spent $${spentUsd}, reaching its ${label} threshold of $${thresholdUsd}.` +
+        (pausesChat
+          ? '\n\nThe monthly cap is reached: the public chat widget is paused until the cap is raised in Settings or the month ends.'
+          : '') +
+        link,
+    });
+    return true;
+  } catch (error) {
+    console.error('Budget alert email failed', error);
+    return false;
+  }
+}

@@ -37,8 +37,8 @@ export async function revokeApiKey(tx: Transaction, tenantId: string, keyId: str
   return !!revoked;
 }
 
-/** Resolves a secret key to its tenant and records its use (run through withSystem). */
-export async function useApiKeyByHash(tx: Transaction, keyHash: string) {
+/** Resolves a secret key to its tenant and records its use (run through withSystem). Not named use…: it is no React hook. */
+export async function resolveApiKeyByHash(tx: Transaction, keyHash: string) {
   const [key] = await tx
     .update(apiKeys)
     .set({ lastUsedAt: new Date() })

@@ -66,18 +66,12 @@ export async function startExchange(tx: Transaction, tenantId: string, sessionId
 export async function finishReply(
   tx: Transaction,
   tenantId: string,
-  reply: { id: string; sessionId: string; content: string; status: 'complete' | 'failed'; sources: MessageSource[]; metadata: MessageMetadata },
+  reply: { id: string; content: string; status: 'complete' | 'failed'; sources: MessageSource[]; metadata: MessageMetadata },
 ) {
   await tx
     .update(messages)
     .set({ content: reply.content, status: reply.status, sources: reply.sources, metadata: reply.metadata })
     .where(and(eq(messages.tenantId, tenantId), eq(messages.id, reply.id)));
-  if (reply.metadata.costUsd) {
-    await tx
-      .update(sessions)
-      .set({ costUsd: sql`${sessions.costUsd} + ${reply.metadata.costUsd}::numeric` })
-      .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, reply.sessionId)));
-  }
 }
 
 /** Records a visitor's thumbs up (1), down (-1) or neither (null) on one of the session's answers. */

@@ -4,7 +4,7 @@ import bcrypt from 'bcryptjs';
 import { and, eq, sql } from 'drizzle-orm';
 import { chunkMarkdown } from '@/lib/knowledge/chunking';
 import { embedLocally, LOCAL_EMBEDDING_MODEL } from '@/lib/knowledge/local-embedder';
-import { findPrice, perMillion, perUnit, PRICE_VERSION } from '@/lib/costs/prices';
+import { costEventValues } from '@/lib/costs/events';
 import type { Database, Transaction } from '../client';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import {
@@ -277,13 +277,8 @@ async function seedTenant(db: Database, spec: SeedTenant, passwordHash: string, 
   return tenantId;
 }
 
-const LLM = findPrice('llm', 'gpt-4o-mini')!;
-const EMBEDDING = findPrice('embedding', 'text-embedding-3-small')!;
-const STT = findPrice('voice_stt', 'nova-3')!;
-const TTS = findPrice('voice_tts', 'tts-1')!;
-const VISION = findPrice('vision', 'gpt-4o-mini-vision')!;
-const LIVEKIT = findPrice('livekit', 'cloud')!;
-
+const LLM = { provider: 'openai', model: 'gpt-4o-mini' };
+const EMBEDDING_MODEL = 'text-embedding-3-small';
 
 async function seedConversations(
   tx: Transaction,
@@ -347,32 +342,14 @@ async function seedConversations(
           metadata: { model: LLM.model, provider: LLM.provider, inputTokens, outputTokens, latencyMs, answerMode: 'model' },
           createdAt: assistantAt,
         });
+        // Priced like live calls: with the price list in effect on the day (two versions in 60 days).
         costRows.push({
+          ...costEventValues({ tenantId, sessionId, service: 'embedding', model: EMBEDDING_MODEL, tokens: queryTokens, occurredAt: userAt, operation: 'query' }),
           id: seedId(`${sessionId}/cost/${turn}/embedding`),
-          tenantId,
-          sessionId,
-          service: 'embedding',
-          provider: EMBEDDING.provider,
-          model: EMBEDDING.model,
-          inputTokens: queryTokens,
-          unit: 'tokens',
-          costUsd: perMillion(queryTokens, EMBEDDING.perMillionTokens),
-          priceVersion: PRICE_VERSION,
-          occurredAt: userAt,
         });
         costRows.push({
+          ...costEventValues({ tenantId, sessionId, service: 'llm', model: LLM.model, inputTokens, outputTokens, occurredAt: assistantAt, operation: 'answer', durationMs: latencyMs }),
           id: seedId(`${sessionId}/cost/${turn}/llm`),
-          tenantId,
-          sessionId,
-          service: 'llm',
-          provider: LLM.provider,
-          model: LLM.model,
-          inputTokens,
-          outputTokens,
-          unit: 'tokens',
-          costUsd: sql`(${perMillion(inputTokens, LLM.inputPerMillionTokens)} + ${perMillion(outputTokens, LLM.outputPerMillionTokens)})`,
-          priceVersion: PRICE_VERSION,
-          occurredAt: assistantAt,
         });
         at += latencyMs + 20_000 + Math.floor(next() * 90_000);
       }
@@ -396,13 +373,13 @@ async function seedConversations(
     const images = Math.floor(next() * 30);
     const participantMinutes = Math.round(next() * 180);
     const usage = [
-      { key: 'stt', service: 'voice_stt', provider: STT.provider, model: STT.model, units: String(minutes), unit: 'minutes', costUsd: perUnit(minutes, STT.perMinute) },
-      { key: 'tts', service: 'voice_tts', provider: TTS.provider, model: TTS.model, units: String(characters), unit: 'characters', costUsd: perMillion(characters, TTS.perMillionCharacters) },
-      { key: 'vision', service: 'vision', provider: VISION.provider, model: VISION.model, units: String(images), unit: 'images', costUsd: perUnit(images, VISION.perImage) },
-      { key: 'livekit', service: 'livekit', provider: LIVEKIT.provider, model: LIVEKIT.model, units: String(participantMinutes), unit: 'participant_minutes', costUsd: perUnit(participantMinutes, LIVEKIT.perParticipantMinute) },
+      { key: 'stt', service: 'voice_stt', model: 'nova-3', minutes },
+      { key: 'tts', service: 'voice_tts', model: 'tts-1', characters },
+      { key: 'vision', service: 'vision', model: 'gpt-4o-mini-vision', images },
+      { key: 'livekit', service: 'livekit', model: 'cloud', participantMinutes },
     ] as const;
     for (const { key, ...event } of usage) {
-      costRows.push({ ...event, id: seedId(`${spec.key}/usage/${day}/${key}`), tenantId, priceVersion: PRICE_VERSION, occurredAt });
+      costRows.push({ ...costEventValues({ ...event, tenantId, occurredAt, operation: 'agent usage' }), id: seedId(`${spec.key}/usage/${day}/${key}`) });
     }
   }
 

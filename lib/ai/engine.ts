@@ -203,7 +203,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
   }
   const latencyMs = Math.round(performance.now() - prepared.startedAt);
   const metadata: MessageMetadata = { ...stored.metadata, latencyMs };
-  await withTenantId(tenantId, (tx) => finishReply(tx, tenantId, { id: replyId, sessionId, content: stored.content, status: stored.status, sources, metadata }));
+  await withTenantId(tenantId, (tx) => finishReply(tx, tenantId, { id: replyId, content: stored.content, status: stored.status, sources, metadata }));
   emit({
     type: 'done',
     messageId: replyId,

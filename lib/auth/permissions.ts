@@ -17,6 +17,7 @@ export const PERMISSIONS = {
   'personalities:manage': ['owner', 'admin'],
   // Playground turns call the model and cost money: not for read-only members.
   'playground:chat': ['owner', 'admin'],
+  'budgets:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,10 +1,11 @@
 import 'server-only';
 import { refreshKnowledgeStatistics } from '@/db/maintenance';
 import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/knowledge';
-import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES } from '@/db/queue';
+import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES, ROLLUP_SCHEDULE } from '@/db/queue';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { closeInterruptedReplies } from '@/lib/ai/engine';
+import { rollUpCosts } from '@/lib/costs/rollup';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
 
@@ -62,6 +63,11 @@ export async function startWorkers(): Promise<void> {
       }
     },
   );
+  await boss.work(QUEUES.rollUpCosts, { pollingIntervalSeconds: 5 }, async () => {
+    await rollUpCosts();
+  });
+  // Idempotent: every worker registers the same schedule; pg-boss creates one job per minute.
+  await boss.schedule(QUEUES.rollUpCosts, ROLLUP_SCHEDULE);
   const queued = await reembedStaleDocuments();
   if (queued) console.log(`Re-embedding ${queued} documents with the configured embedding model.`);
   const interrupted = await closeInterruptedReplies();

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
+import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
@@ -55,6 +56,8 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'turn widget off', run: () => widgets.setWidgetActive.run(asOwnerOfB(), { widgetId: a.widgetId, active: 'false' }) },
     { name: 'delete widget', run: () => widgets.deleteWidget.run(asOwnerOfB(), { widgetId: a.widgetId }) },
     { name: 'delete conversation', run: () => conversations.deleteConversation.run(asOwnerOfB(), { sessionId: a.sessionId }) },
+    { name: 'remove budget threshold', run: () => costs.removeBudgetThreshold.run(asOwnerOfB(), { thresholdId: a.budgetThresholdId }) },
+    { name: 'resolve budget alert', run: () => costs.resolveAlert.run(asOwnerOfB(), { alertId: a.budgetAlertId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
+import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
@@ -62,6 +63,9 @@ const CASES: Case[] = [
   { name: 'turn a widget off', action: widgets.setWidgetActive, input: (t) => ({ widgetId: t.widgetId, active: 'false' }), allowed: ['owner', 'admin'] },
   { name: 'delete a widget', action: widgets.deleteWidget, input: (t) => ({ widgetId: t.widgetId }), allowed: ['owner', 'admin'] },
   { name: 'delete a conversation', action: conversations.deleteConversation, input: (t) => ({ sessionId: t.sessionId }), allowed: ['owner', 'admin'] },
+  { name: 'add a budget threshold', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '40', period: 'weekly', severity: 'critical' }), allowed: ['owner', 'admin'] },
+  { name: 'remove a budget threshold', action: costs.removeBudgetThreshold, input: (t) => ({ thresholdId: t.budgetThresholdId }), allowed: ['owner', 'admin'] },
+  { name: 'resolve a budget alert', action: costs.resolveAlert, input: (t) => ({ alertId: t.budgetAlertId }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -75,7 +79,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [...Object.values(settings), ...Object.values(team), ...Object.values(knowledge), ...Object.values(personalities), ...Object.values(widgets), ...Object.values(conversations)].filter(
+    const all = [settings, team, knowledge, personalities, widgets, conversations, costs].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

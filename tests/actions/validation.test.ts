@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
@@ -21,6 +22,9 @@ const CASES: Case[] = [
   { name: 'remove: malformed id', action: team.removeTeamMember, input: () => ({ userId: 'me' }), fields: ['userId'] },
   { name: 'transfer: malformed id', action: team.transferOwnership, input: () => ({ userId: '' }), fields: ['userId'] },
   { name: 'document: empty title, too many tags', action: knowledge.updateDocumentMetadata, input: (t) => ({ documentId: t.documentId, title: '', tags: Array.from({ length: 25 }, (_, i) => `t${i}`).join(',') }), fields: ['title', 'tags'] },
+  { name: 'threshold: zero amount, unknown period and severity', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '0', period: 'hourly', severity: 'panic' }), fields: ['amountUsd', 'period', 'severity'] },
+  { name: 'threshold: amount with 3 decimals', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '1.234', period: 'daily', severity: 'warning' }), fields: ['amountUsd'] },
+  { name: 'alert: malformed id', action: costs.resolveAlert, input: () => ({ alertId: 'x' }), fields: ['alertId'] },
   { name: 'import: not a web address', action: knowledge.importWebPage, input: () => ({ url: 'file:///etc/passwd' }), fields: ['url'] },
   { name: 'new widget: no name', action: widgets.createWidget, input: () => ({ name: '  ' }), fields: ['name'] },
   {

@@ -107,6 +107,16 @@ const FIXTURES: Record<string, Fixture> = {
       return { tenantId: p.tenantId, granularity: 'day', periodStart: start, periodEnd: new Date(start.getTime() + 86_400_000), totalCostUsd: '1.5' };
     },
   },
+  cost_rollup_watermarks: {
+    table: schema.costRollupWatermarks,
+    // One row per tenant (the key is tenant_id); the suite's later inserts are refused by the
+    // policy before the key is checked.
+    row: async (_db, p) => ({ tenantId: p.tenantId, rolledUpTo: new Date(Math.floor(Math.random() * 1e12)) }),
+  },
+  budget_thresholds: {
+    table: schema.budgetThresholds,
+    row: async (_db, p) => ({ tenantId: p.tenantId, amountUsd: String(1 + Math.floor(Math.random() * 1e6)), period: 'daily' }),
+  },
   budget_alerts: {
     table: schema.budgetAlerts,
     row: async (_db, p) => ({

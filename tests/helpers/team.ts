@@ -1,6 +1,20 @@
 import { randomUUID } from 'node:crypto';
 import type { Database } from '@/db/client';
-import { aiPersonalities, apiKeys, invitations, knowledgeDocuments, memberships, type MemberRole, messages, sessions, tenants, users, widgets } from '@/db/schema';
+import {
+  aiPersonalities,
+  apiKeys,
+  budgetAlerts,
+  budgetThresholds,
+  invitations,
+  knowledgeDocuments,
+  memberships,
+  type MemberRole,
+  messages,
+  sessions,
+  tenants,
+  users,
+  widgets,
+} from '@/db/schema';
 
 export type Team = {
   tenantId: string;
@@ -14,9 +28,11 @@ export type Team = {
   sparePersonalityId: string;
   widgetId: string;
   sessionId: string;
+  budgetThresholdId: string;
+  budgetAlertId: string;
 };
 
-/** A workspace with one user per role, a second owner, a plain member to act on, an invitation and a key. */
+/** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
 export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
   const suffix = randomUUID().slice(0, 8);
   const name = `${label} ${suffix}`;
@@ -56,6 +72,11 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
   const [widget] = await db.insert(widgets).values({ tenantId: tenant!.id, name: 'Site chat', allowedOrigins: ['https://team.example'] }).returning();
   const [session] = await db.insert(sessions).values({ tenantId: tenant!.id, widgetId: widget!.id, messageCount: 1 }).returning();
   await db.insert(messages).values({ tenantId: tenant!.id, sessionId: session!.id, role: 'user', content: 'Do you ship abroad?' });
+  const [threshold] = await db.insert(budgetThresholds).values({ tenantId: tenant!.id, amountUsd: '25.00', period: 'daily' }).returning();
+  const [alert] = await db
+    .insert(budgetAlerts)
+    .values({ tenantId: tenant!.id, threshold: '25.00', currentSpend: '26', period: 'daily', periodStart: new Date(), severity: 'warning' })
+    .returning();
   return {
     tenantId: tenant!.id,
     name,
@@ -67,6 +88,8 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sparePersonalityId: spare!.id,
     widgetId: widget!.id,
     sessionId: session!.id,
+    budgetThresholdId: threshold!.id,
+    budgetAlertId: alert!.id,
   };
 }
 
@@ -82,5 +105,7 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     personalities: await db.select().from(aiPersonalities).where(eq(aiPersonalities.tenantId, tenantId)).orderBy(aiPersonalities.id),
     widgets: await db.select().from(widgets).where(eq(widgets.tenantId, tenantId)).orderBy(widgets.id),
     sessions: await db.select().from(sessions).where(eq(sessions.tenantId, tenantId)).orderBy(sessions.id),
+    budgetThresholds: await db.select().from(budgetThresholds).where(eq(budgetThresholds.tenantId, tenantId)).orderBy(budgetThresholds.id),
+    budgetAlerts: await db.select().from(budgetAlerts).where(eq(budgetAlerts.tenantId, tenantId)).orderBy(budgetAlerts.id),
   };
 }

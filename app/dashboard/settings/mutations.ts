@@ -4,13 +4,14 @@ import { createApiKey, revokeApiKey } from '@/db/queries/api-keys';
 import { deleteTenant, getTenantById, updateTenant } from '@/db/queries/tenants';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
 import { newPublishableKey, newSecretKey } from '@/lib/auth/tokens';
+import { DOLLAR_AMOUNT_MESSAGE, dollarAmountPattern } from '@/lib/costs/fields';
 import { originListField } from '@/lib/origin-fields';
 
 const spendCapField = z
   .string()
   .trim()
   .default('')
-  .refine((value) => value === '' || /^\d{1,7}(\.\d{1,2})?$/.test(value), 'Enter an amount in dollars, like 250 or 99.50.')
+  .refine((value) => value === '' || dollarAmountPattern.test(value), DOLLAR_AMOUNT_MESSAGE)
   .transform((value) => (value === '' ? null : value));
 
 export const workspaceSettingsInput = z.object({

@@ -3,7 +3,8 @@ import { listSessionMessages } from '@/db/queries/conversations';
 import { withTenantId } from '@/db/withTenant';
 import { ReplyRequestError, streamReply } from '@/lib/ai/engine';
 import { REPLY_CONTENT_TYPE } from '@/lib/chat/protocol';
-import { isMonthlySpendCapReached } from '@/lib/costs/spend-cap';
+import { raiseBudgetAlerts } from '@/lib/costs/alerts';
+import { getSpendCapStatus } from '@/lib/costs/budget';
 import type { VisitorMessage } from '@/lib/widget/client/types';
 import { authorizeVisitor, invalidSession, messageRateLimits, readJsonBody, WIDGET_LIMITS, widgetError } from '@/lib/widget/public-api';
 import { findVisitorSession, toVisitorMessage } from '@/lib/widget/visitor-session';
@@ -45,10 +46,14 @@ export async function POST(request: Request, { params }: Params) {
   const { tenantId } = visitor.widget;
   const gate = await withTenantId(tenantId, async (tx) => {
     if (!(await findVisitorSession(tx, visitor))) return 'no-session';
-    return (await isMonthlySpendCapReached(tx, tenantId)) ? 'cap-reached' : 'open';
+    return (await getSpendCapStatus(tx, tenantId)).reached ? 'cap-reached' : 'open';
   });
   if (gate === 'no-session') return invalidSession();
-  if (gate === 'cap-reached') return widgetError(503, 'unavailable', 'The assistant is unavailable right now. Please try again later.');
+  if (gate === 'cap-reached') {
+    // The scheduled rollup would raise it within a minute; the first refused visitor does it now.
+    await raiseBudgetAlerts(tenantId);
+    return widgetError(503, 'unavailable', 'The assistant is unavailable right now. Please try again later.');
+  }
   try {
     // Outside any scope: the engine opens its own (nested scopes would deadlock PGlite).
     const reply = await streamReply({ tenantId, sessionId: visitor.sessionId, content: body.data.content });
