@@ -1,7 +1,8 @@
 import 'server-only';
-import { and, count, eq, gte, sql, sum } from 'drizzle-orm';
+import { and, count, eq, gte, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
-import { costEvents, knowledgeDocuments, messages, sessions, tenants, widgets } from '../schema';
+import { knowledgeDocuments, messages, sessions, tenants, widgets } from '../schema';
+import { getCurrentPeriodSpend } from './costs';
 
 export type OverviewStats = {
   conversations: { last7Days: number; last30Days: number };
@@ -28,11 +29,8 @@ export async function getOverviewStats(tx: Transaction, tenantId: string): Promi
     })
     .from(messages)
     .where(and(eq(messages.tenantId, tenantId), gte(messages.createdAt, daysAgo(30))));
-  // Summed as numeric in SQL and returned as a decimal string: money never becomes a float.
-  const [spend] = await tx
-    .select({ monthToDate: sql<string>`coalesce(${sum(costEvents.costUsd)}, 0)::numeric(14, 2)::text` })
-    .from(costEvents)
-    .where(and(eq(costEvents.tenantId, tenantId), gte(costEvents.occurredAt, sql`date_trunc('month', now())`)));
+  // The same month-to-date figure the spend cap is enforced against (rollups plus newer events).
+  const spend = await getCurrentPeriodSpend(tx, tenantId, 'monthly');
   const [tenant] = await tx.select({ cap: tenants.monthlySpendCapUsd }).from(tenants).where(eq(tenants.id, tenantId));
   const [documentCounts] = await tx
     .select({ total: count(), ready: sql<number>`count(*) filter (where ${knowledgeDocuments.status} = 'ready')::int` })
@@ -45,7 +43,7 @@ export async function getOverviewStats(tx: Transaction, tenantId: string): Promi
   return {
     conversations: { last7Days: conversationCounts?.last7Days ?? 0, last30Days: conversationCounts?.last30Days ?? 0 },
     messages: { last7Days: messageCounts?.last7Days ?? 0, last30Days: messageCounts?.last30Days ?? 0 },
-    spend: { monthToDateUsd: spend?.monthToDate ?? '0.00', capUsd: tenant?.cap ?? null },
+    spend: { monthToDateUsd: spend.spentUsd, capUsd: tenant?.cap ?? null },
     documents: { total: documentCounts?.total ?? 0, ready: documentCounts?.ready ?? 0 },
     widgets: { active: widgetCounts?.active ?? 0, total: widgetCounts?.total ?? 0 },
   };
