@@ -25,3 +25,8 @@ export function formatUsdExact(amount: string): string {
   const digits = fraction.replace(/0+$/, '').padEnd(2, '0');
   return `${amount.startsWith('-') ? '-' : ''}$${whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',')}.${digits}`;
 }
+
+/** Cents, except amounts under a cent, which keep their digits (a $0.0002 call is not "$0.00"). */
+export function formatCost(amount: string): string {
+  return /^-?0(\.00\d*)?$/.test(amount) ? formatUsdExact(amount) : formatUsd(amount);
+}

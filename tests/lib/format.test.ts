@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { formatUsd, formatUsdExact, percentOf } from '@/lib/format';
+import { formatCost, formatUsd, formatUsdExact, percentOf } from '@/lib/format';
 
 describe('money formatting', () => {
   it.each([
@@ -16,6 +16,13 @@ describe('money formatting', () => {
     ['12.5', '$12.50'],
     ['1234.00000001', '$1,234.00000001'],
   ])('formats %s exactly as %s', (amount, expected) => expect(formatUsdExact(amount)).toBe(expected));
+
+  it.each([
+    ['4.04987654', '$4.04'],
+    ['0.01999999', '$0.01'],
+    ['0.00021870', '$0.0002187'],
+    ['0', '$0.00'],
+  ])('formats the cost %s as %s', (amount, expected) => expect(formatCost(amount)).toBe(expected));
 
   it('computes percentages exactly, without floats', () => {
     expect(percentOf('250', '1000')).toBe(25);

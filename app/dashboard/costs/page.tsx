@@ -10,7 +10,7 @@ import { withDashboardTenant } from '@/lib/auth/session';
 import { loadCostsPage } from '@/lib/costs/page-data';
 import { COST_GROUPINGS, type CostQuery, lastDays, parseCostQuery } from '@/lib/costs/range';
 import { SERVICE_LABELS } from '@/lib/costs/services';
-import { formatUsd, percentOf } from '@/lib/format';
+import { formatCost, formatUsd, percentOf } from '@/lib/format';
 import { removeBudgetThresholdAction, resolveAlertAction } from './actions';
 import { type ChartPeriod, CostChart } from './cost-chart';
 import { ThresholdForm } from './threshold-form';
@@ -150,7 +150,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
                       <td className="py-2 pr-4">{SERVICE_LABELS[row.service] ?? row.service}</td>
                       <td className="py-2 pr-4 font-mono text-xs">{row.provider} / {row.model ?? '—'}</td>
                       <td className="py-2 pr-4 text-right tabular-nums">{row.events.toLocaleString('en-US')}</td>
-                      <td className="py-2 text-right tabular-nums">{formatUsd(row.costUsd)}</td>
+                      <td className="py-2 text-right tabular-nums">{formatCost(row.costUsd)}</td>
                     </tr>
                   ))}
                 </tbody>
@@ -169,7 +169,7 @@ export default async function CostsPage({ searchParams }: { searchParams: Promis
                   <Link href={`/dashboard/conversations/${session.id}`} className="min-w-0 truncate text-indigo-600 hover:underline dark:text-indigo-400">
                     {dateTime.format(session.createdAt)} · {session.source} · {session.messageCount} messages
                   </Link>
-                  <span className="tabular-nums">{formatUsd(session.costUsd)}</span>
+                  <span className="tabular-nums">{formatCost(session.costUsd)}</span>
                 </li>
               ))}
             </ol>
