@@ -37,7 +37,7 @@ export default async function ConversationsPage({ searchParams }: { searchParams
         </div>
       </div>
       <Card>
-        <form className="mb-4 grid gap-3 sm:grid-cols-6" role="search" aria-label="Filter conversations">
+        <form className="mb-4 grid gap-3 sm:grid-cols-4" role="search" aria-label="Filter conversations">
           <label className="sr-only" htmlFor="filter-widget">Widget</label>
           <select id="filter-widget" name="widget" defaultValue={query.widget ?? ''} className="rounded-md border border-slate-300 bg-white px-2 py-2 text-sm sm:col-span-2 dark:border-slate-700 dark:bg-slate-900">
             <option value="">Any widget</option>
@@ -47,11 +47,11 @@ export default async function ConversationsPage({ searchParams }: { searchParams
           </select>
           <FilterSelect id="filter-source" name="source" label="Source" anyLabel="Any source" options={SESSION_SOURCES} value={query.source} />
           <FilterSelect id="filter-mode" name="mode" label="Mode" anyLabel="Any mode" options={SESSION_MODES} value={query.mode} />
-          <label className="flex items-center gap-2 text-sm">
+          <label className="flex items-center gap-2 text-sm sm:col-span-2">
             <span className="text-slate-500">From</span>
             <input type="date" name="from" defaultValue={query.from} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900" />
           </label>
-          <div className="flex gap-2">
+          <div className="flex gap-2 sm:col-span-2">
             <label className="flex min-w-0 flex-1 items-center gap-2 text-sm">
               <span className="text-slate-500">To</span>
               <input type="date" name="to" defaultValue={query.to} className="min-w-0 flex-1 rounded-md border border-slate-300 bg-white px-2 py-1.5 dark:border-slate-700 dark:bg-slate-900" />
