@@ -2,7 +2,7 @@
 // ingestion throughput, hybrid search latency at 1k/10k/50k chunks, HNSW recall@10 vs exact.
 import { performance } from 'node:perf_hooks';
 import { sql } from 'drizzle-orm';
-import type { Database } from '../db/client';
+import { type Database, openDatabase } from '../db/client';
 import { createDocument } from '../db/queries/knowledge';
 import { executeRows } from '../db/sql';
 import { knowledgeChunks, knowledgeDocuments, tenants } from '../db/schema';
@@ -89,11 +89,15 @@ export async function loadChunks(db: Database, tenantId: string, count: number, 
 }
 
 
-export async function benchSearch(db: Database) {
+export async function benchSearch() {
   console.log('\n## Hybrid search latency and HNSW recall (embedded PGlite, local embedder)');
   const generator = corpusGenerator(11);
   const results = [];
   for (const size of [1_000, 10_000, 50_000]) {
+    // A fresh database per size, so the index holds exactly `size` chunks (no other tenant's
+    // rows for the graph walk to step over).
+    const handle = await openDatabase({ driver: 'pglite', dataDir: 'memory://', autoMigrate: true });
+    const { db } = handle;
     const tenantId = await newTenant(db, `search${size}`);
     // Bulk load without the index, then build it once: how a large import is best done.
     await db.execute(sql`drop index if exists knowledge_chunks_embedding_idx`);
@@ -141,6 +145,7 @@ export async function benchSearch(db: Database) {
     const recall = overlap / (recallQueries.length * 10);
     const row = { chunks: size, p50: percentile(latencies, 50), p95: percentile(latencies, 95), recallAt10: recall, loadSeconds, buildSeconds };
     results.push(row);
+    await handle.close();
     console.log(
       `${String(size).padStart(6)} chunks: search p50 ${row.p50.toFixed(1)} ms, p95 ${row.p95.toFixed(1)} ms; HNSW recall@10 ${recall.toFixed(3)} (${size} chunks loaded in ${loadSeconds.toFixed(0)} s, HNSW index over all rows built in ${buildSeconds.toFixed(0)} s)`,
     );

@@ -76,7 +76,7 @@ if (runs('knowledge')) {
   const { benchIngestion, benchSearch } = await import('./knowledge');
   const { db } = await getDatabase();
   await benchIngestion(db);
-  await benchSearch(db);
+  await benchSearch();
   // A fresh database for what follows, so no section measures another's leftovers.
   await closeDatabase();
 }
