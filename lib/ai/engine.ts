@@ -178,23 +178,10 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
       stored = { content, status: 'complete', metadata: { answerMode: mode } };
     } else {
       const outcome = await callModel(prepared, model, passages, emit, env);
-      const durationMs = Math.round(performance.now() - prepared.startedAt);
-      const costUsd = await withTenantId(tenantId, (tx) =>
-        recordLlmCost(tx, {
-          tenantId,
-          sessionId,
-          provider: model.provider,
-          model: model.id,
-          inputTokens: outcome.inputTokens,
-          outputTokens: outcome.outputTokens,
-          durationMs,
-          operation: 'reply',
-        }),
-      );
       stored = {
         content: outcome.content,
         status: 'complete',
-        metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, costUsd },
+        metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
       };
     }
   } catch (error) {
@@ -203,7 +190,22 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
   }
   const latencyMs = Math.round(performance.now() - prepared.startedAt);
   const metadata: MessageMetadata = { ...stored.metadata, latencyMs };
-  await withTenantId(tenantId, (tx) => finishReply(tx, tenantId, { id: replyId, content: stored.content, status: stored.status, sources, metadata }));
+  // The model call's cost and the finished reply are committed together.
+  await withTenantId(tenantId, async (tx) => {
+    if (model && stored.status === 'complete') {
+      metadata.costUsd = await recordLlmCost(tx, {
+        tenantId,
+        sessionId,
+        provider: model.provider,
+        model: model.id,
+        inputTokens: metadata.inputTokens ?? 0,
+        outputTokens: metadata.outputTokens ?? 0,
+        durationMs: latencyMs,
+        operation: 'reply',
+      });
+    }
+    await finishReply(tx, tenantId, { id: replyId, content: stored.content, status: stored.status, sources, metadata });
+  });
   emit({
     type: 'done',
     messageId: replyId,
