@@ -52,3 +52,28 @@ test('a read-only member cannot spend money in the playground', async ({ browser
   const response = await page.request.post('/api/playground/replies', { data: { personalityId: '00000000-0000-4000-8000-000000000000', content: 'hi' } });
   expect(response.status()).toBe(403);
 });
+
+test('the playground route refuses bad input and another workspace’s personality, storing nothing', async ({ browser }) => {
+  const globex = await signedInPage(browser, 'owner@globex.example');
+  await globex.goto('/dashboard/personalities');
+  const globexPersonality = (await globex.getByTestId('personality-card').first().getByRole('link', { name: 'Edit' }).getAttribute('href'))!.split('/').pop()!;
+
+  const acme = await signedInPage(browser, 'priya@acme.com');
+  await acme.goto('/dashboard/personalities');
+  const acmePersonality = (await acme.getByTestId('personality-card').first().getByRole('link', { name: 'Edit' }).getAttribute('href'))!.split('/').pop()!;
+  const post = (data: unknown) => acme.request.post('/api/playground/replies', { data: data as Record<string, unknown> });
+
+  const foreign = await post({ personalityId: globexPersonality, content: 'Whose assistant is this?' });
+  expect(foreign.status()).toBe(404);
+  expect((await foreign.json()).message).toContain('does not exist');
+  for (const body of [{ personalityId: acmePersonality }, { personalityId: 'not-a-uuid', content: 'hi' }, { personalityId: acmePersonality, content: 'x'.repeat(4001) }, { personalityId: acmePersonality, content: '   ' }]) {
+    const response = await post(body);
+    expect(response.status(), JSON.stringify(body).slice(0, 80)).toBe(422);
+    expect((await response.json()).message).toBeTruthy();
+  }
+  const malformed = await acme.request.post('/api/playground/replies', { headers: { 'content-type': 'application/json' }, data: '{not json' });
+  expect(malformed.status()).toBe(422);
+
+  await acme.goto('/dashboard/conversations?source=playground');
+  await expect(acme.getByTestId('conversation-row').filter({ hasText: 'Whose assistant is this?' })).toHaveCount(0);
+});
