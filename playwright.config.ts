@@ -10,8 +10,10 @@ function chromiumPath(): string {
 }
 
 const port = Number(process.env.E2E_PORT ?? 3100);
-const oidcPort = Number(process.env.E2E_OIDC_PORT ?? 3101);
-const modelPort = Number(process.env.E2E_MODEL_PORT ?? 3102);
+// Every port follows E2E_PORT, so several checkouts can run their suites side by side.
+const oidcPort = Number(process.env.E2E_OIDC_PORT ?? port + 1);
+const modelPort = Number(process.env.E2E_MODEL_PORT ?? port + 2);
+process.env.E2E_OIDC_PORT = String(oidcPort);
 // Another origin that embeds the widget (e2e/third-party-site.ts).
 const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 3);
 process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);

@@ -5,7 +5,7 @@ async function signInWithSso(page: Page, email: string) {
   await page.getByRole('button', { name: 'Continue with Test SSO' }).click();
   // The provider's own login form (skipped when it still has a session for this browser).
   const login = page.locator('input[name="login"]');
-  await page.waitForURL((url) => url.port === '3101' || url.pathname.startsWith('/dashboard'));
+  await page.waitForURL((url) => url.port === process.env.E2E_OIDC_PORT || url.pathname.startsWith('/dashboard'));
   if (await login.isVisible().catch(() => false)) {
     await login.fill(email);
     await page.locator('input[name="password"]').fill('any-password');
