@@ -72,6 +72,10 @@ const envSchema = z.object({
   // Run the background job worker inside the web process (the embedded default).
   JOBS_IN_PROCESS: flag(true),
 
+  // How many reverse proxies in front of the app append to X-Forwarded-For (nginx, a load
+  // balancer, Vercel: 1 each). 0: forwarding headers are ignored and the TCP peer is the client.
+  TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+
   // The public address of the app, used in links sent by email (invitations).
   APP_URL: optional(z.url()),
   // smtp://user:pass@host:587 or smtps://...; unset: invitation links are shown to copy.

@@ -6,6 +6,9 @@ export type RateLimit = { limit: number; windowSeconds: number };
 export type RateLimitCheck = RateLimit & { key: string };
 export type RateLimitResult = { allowed: boolean; retryAfterSeconds: number };
 
+/** Where limits read the time: tests move it instead of waiting for a window to pass. */
+export const rateLimitClock = { now: (): Date => new Date() };
+
 /**
  * Counts one hit against each key inside the caller's `withSystem` transaction (so a route
  * can resolve what it needs and count in one round trip). Allowed only when every key is
@@ -13,15 +16,16 @@ export type RateLimitResult = { allowed: boolean; retryAfterSeconds: number };
  */
 export async function countRateLimitHits(tx: Transaction, checks: readonly RateLimitCheck[]): Promise<RateLimitResult> {
   let result: RateLimitResult = { allowed: true, retryAfterSeconds: 0 };
+  const now = rateLimitClock.now();
   for (const { key, limit, windowSeconds } of checks) {
-    const { count, expiresAt } = await hitRateLimit(tx, key, windowSeconds);
+    const { count, expiresAt } = await hitRateLimit(tx, key, windowSeconds, now);
     if (count > limit) {
-      const retryAfterSeconds = Math.max(1, Math.ceil((expiresAt.getTime() - Date.now()) / 1000));
+      const retryAfterSeconds = Math.max(1, Math.ceil((expiresAt.getTime() - now.getTime()) / 1000));
       result = { allowed: false, retryAfterSeconds: Math.max(result.retryAfterSeconds, retryAfterSeconds) };
     }
   }
   // Expired windows are swept now and then by whoever passes, instead of by a scheduler.
-  if (Math.random() < 0.01) await deleteExpiredRateLimits(tx);
+  if (Math.random() < 0.01) await deleteExpiredRateLimits(tx, now);
   return result;
 }
 
@@ -30,8 +34,4 @@ export async function consumeRateLimit(key: string, limit: RateLimit): Promise<R
   return withSystem((tx) => countRateLimitHits(tx, [{ key, ...limit }]));
 }
 
-/** The client address as reported by the proxy in front of the app, for per-IP limits. */
-export function clientIp(headers: Headers): string {
-  const forwarded = headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-  return forwarded || headers.get('x-real-ip') || 'unknown';
-}
+export { clientIp } from '@/lib/client-address';

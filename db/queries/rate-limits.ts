@@ -4,11 +4,12 @@ import type { Transaction } from '../client';
 import { rateLimits } from '../schema';
 
 /**
- * Counts one hit against `key` in the current fixed window and returns the new count and the
- * window's end. One upsert, so concurrent requests on several app instances count exactly.
+ * Counts one hit against `key` in the fixed window holding `at` and returns the new count and
+ * the window's end. One upsert, so concurrent requests on several app instances count exactly.
  */
-export async function hitRateLimit(tx: Transaction, key: string, windowSeconds: number) {
-  const windowStart = sql`to_timestamp(floor(extract(epoch from now()) / ${windowSeconds}) * ${windowSeconds})`;
+export async function hitRateLimit(tx: Transaction, key: string, windowSeconds: number, at: Date) {
+  const epochSeconds = Math.floor(at.getTime() / 1000);
+  const windowStart = sql`to_timestamp(${epochSeconds - (epochSeconds % windowSeconds)})`;
   const [row] = await tx
     .insert(rateLimits)
     .values({ key, windowStart, count: 1, expiresAt: sql`${windowStart} + make_interval(secs => ${windowSeconds})` })
@@ -17,6 +18,6 @@ export async function hitRateLimit(tx: Transaction, key: string, windowSeconds: 
   return row!;
 }
 
-export async function deleteExpiredRateLimits(tx: Transaction) {
-  await tx.delete(rateLimits).where(lt(rateLimits.expiresAt, sql`now()`));
+export async function deleteExpiredRateLimits(tx: Transaction, at: Date) {
+  await tx.delete(rateLimits).where(lt(rateLimits.expiresAt, at));
 }

@@ -1,4 +1,5 @@
 import type { NextAuthConfig, Session } from 'next-auth';
+import { safeRedirectUrl } from './redirects';
 
 // The session shape of the Auth.js configuration, without providers or database access:
 // what a token carries and how it maps onto the session. The dashboard re-checks the user,
@@ -9,6 +10,8 @@ export const baseAuthConfig = {
   trustHost: true,
   providers: [],
   callbacks: {
+    // Every redirect Auth.js makes (callbackUrl of sign-in and sign-out) stays on the app.
+    redirect: ({ url, baseUrl }) => safeRedirectUrl(url, baseUrl),
     session({ session, token }) {
       if (token.sub) session.user.id = token.sub;
       // Claims this app adds to the token (see the jwt callback in config.ts).

@@ -31,22 +31,33 @@ export function tenantLinkPolicy(allowedOrigins: readonly string[], sourceUrls: 
   };
 }
 
-function renderInline(escaped: string, allowLink: LinkPolicy): string {
-  // Inline code is cut out first so nothing inside it is read as markdown.
-  const codeSpans: string[] = [];
-  let html = escaped.replace(/`([^`\n]+)`/g, (_, code: string) => `\u0000${codeSpans.push(`<code>${code}</code>`) - 1}\u0000`);
-  // Link targets may hold one level of parentheses (Wikipedia-style URLs).
-  html = html.replace(/\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g, (_, label: string, target: string) => {
-    const href = unescapeHtml(target);
-    return /^https?:\/\//i.test(href) && allowLink(href) ? `<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer nofollow">${label}</a>` : label;
-  });
-  html = html
+const LINK = /\[([^\]\n]+)\]\(((?:[^()\s]|\([^()\s]*\))+)\)/g;
+const PLACEHOLDER = /\u0000(\d+)\u0000/g;
+
+/** Emphasis and numbered citations ([1] or [1][3] become references to the listed sources). */
+const formatText = (html: string) =>
+  html
     .replace(/\*\*([^*\n]+)\*\*/g, '<strong>$1</strong>')
     .replace(/(^|[^\w*])\*([^*\n]+)\*(?!\w)/g, '$1<em>$2</em>')
     .replace(/(^|[^\w])_([^_\n]+)_(?!\w)/g, '$1<em>$2</em>')
-    // Numbered citations, [1] or [1][3], become references to the listed sources.
     .replace(/\[(\d{1,2})\](?!\()/g, '<sup class="citation" data-source="$1">[$1]</sup>');
-  return html.replace(/\u0000(\d+)\u0000/g, (_, index: string) => codeSpans[Number(index)]!);
+
+function renderInline(escaped: string, allowLink: LinkPolicy): string {
+  // Finished markup (code spans, then links) is cut out as it is built, so later rules never
+  // rewrite inside it (a citation marker in a link's address, an underscore in code).
+  const finished: string[] = [];
+  const cutOut = (html: string) => `\u0000${finished.push(html) - 1}\u0000`;
+  let html = escaped.replace(/`([^`\n]+)`/g, (_, code: string) => cutOut(`<code>${code}</code>`));
+  // Link targets may hold one level of parentheses (Wikipedia-style URLs).
+  html = html.replace(LINK, (_, label: string, target: string) => {
+    const href = unescapeHtml(target);
+    if (!/^https?:\/\//i.test(href) || !allowLink(href)) return label;
+    return cutOut(`<a href="${escapeHtml(href)}" target="_blank" rel="noopener noreferrer nofollow">${formatText(label)}</a>`);
+  });
+  html = formatText(html);
+  // A link's label may hold a code span: restore until nothing is left to restore.
+  while (html.includes('\u0000')) html = html.replace(PLACEHOLDER, (_, index: string) => finished[Number(index)]!);
+  return html;
 }
 
 type Block = { kind: 'code'; lines: string[] } | { kind: 'list'; ordered: boolean; items: string[] } | { kind: 'text'; tag: string; lines: string[] };
@@ -55,7 +66,8 @@ export function renderMarkdown(markdown: string, allowLink: LinkPolicy = () => f
   const blocks: Block[] = [];
   let current: Block | null = null;
   let inFence = false;
-  for (const rawLine of markdown.replace(/\r\n?/g, '\n').split('\n')) {
+  // NUL marks cut-out markup in renderInline: it never comes from the text.
+  for (const rawLine of markdown.replace(/\u0000/g, '').replace(/\r\n?/g, '\n').split('\n')) {
     const line = escapeHtml(rawLine);
     if (/^\s*```/.test(rawLine)) {
       if (inFence) current = null;

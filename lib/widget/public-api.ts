@@ -19,6 +19,9 @@ export const WIDGET_LIMITS = {
   messagesPerIp: { limit: 60, windowSeconds: 60 },
   messagesPerWidget: { limit: 1200, windowSeconds: 60 },
   sessionsPerIp: { limit: 30, windowSeconds: 600 },
+  // Bounds an attacker who rotates addresses: new conversations per widget, whoever starts
+  // them. A policy ceiling, not a measurement: a site with more real traffic raises it.
+  sessionsPerWidget: { limit: 1000, windowSeconds: 3600 },
 } satisfies Record<string, number | RateLimit>;
 
 export type WidgetErrorCode =

@@ -36,6 +36,19 @@ describe('renderMarkdown', () => {
     expect(renderMarkdown('[no policy](https://acme.com)')).toBe('<p>no policy</p>');
   });
 
+  it('leaves citation markers inside link targets alone, and still cites after the link', () => {
+    const html = renderMarkdown('See [the **table**](https://acme.com/wiki/Plan_[1]_(2026)) [3] and [2].', policy);
+    expect(html).toBe(
+      '<p>See <a href="https://acme.com/wiki/Plan_[1]_(2026)" target="_blank" rel="noopener noreferrer nofollow">the <strong>table</strong></a> <sup class="citation" data-source="3">[3]</sup>' +
+        ' and <sup class="citation" data-source="2">[2]</sup>.</p>',
+    );
+  });
+
+  it('does not let NUL characters in the text stand in for cut-out code or links', () => {
+    const html = renderMarkdown('`code` \u00000\u0000');
+    expect(html).toBe('<p><code>code</code> 0</p>');
+  });
+
   it('cannot be tricked into an attribute by quotes in a link', () => {
     const html = renderMarkdown('[x](https://acme.com/"onmouseover="alert(1))', policy);
     expect(html).not.toMatch(/"\s*onmouseover=/);

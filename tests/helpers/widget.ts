@@ -3,6 +3,7 @@ import type { Database } from '@/db/client';
 import { createWidget } from '@/db/queries/widgets';
 import { messages, sessions, type WidgetSettings } from '@/db/schema';
 import { withTenantId } from '@/db/withTenant';
+import { CLIENT_ADDRESS_HEADER, installClientAddressHook } from '@/lib/client-address';
 import { localEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
 import { createTeam } from './team';
@@ -23,9 +24,13 @@ export async function createWidgetFixture(db: Database) {
   return { team, tenantId, widget: widget!, otherWidget: otherWidget! };
 }
 
-/** A request as the chat frame (same-origin with the app) sends it. */
+// Route handlers called directly trust the client address header as the server's hook would
+// have written it (tests/helpers/http-route.ts serves routes over real HTTP to test forgery).
+installClientAddressHook(0);
+
+/** A request as the chat frame (same-origin with the app) sends it, from the client address `ip`. */
 export function frameRequest(path: string, init: { method?: string; token?: string; body?: unknown; rawBody?: string; ip?: string; headers?: Record<string, string> } = {}) {
-  const headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', 'x-forwarded-for': init.ip ?? '198.51.100.7', ...init.headers };
+  const headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', [CLIENT_ADDRESS_HEADER]: init.ip ?? '198.51.100.7', ...init.headers };
   if (init.token) headers.authorization = `Bearer ${init.token}`;
   if (init.body !== undefined || init.rawBody !== undefined) headers['content-type'] = 'application/json';
   return new Request(`${APP}${path}`, {

@@ -10,6 +10,7 @@ import { budgetAlerts, costEvents, messages, sessions, tenants, widgets } from '
 import { closeQueue } from '@/db/queue';
 import { type ReplyEvent, readReplyEvents } from '@/lib/chat/protocol';
 import type { StartedSession, VisitorMessage } from '@/lib/widget/client/types';
+import { rateLimitClock } from '@/lib/rate-limit';
 import { WIDGET_LIMITS } from '@/lib/widget/public-api';
 import { signWidgetSession } from '@/lib/widget/session-token';
 import { APP, countConversations, createWidgetFixture, frameRequest, HOST_ORIGIN, routeParams } from '../helpers/widget';
@@ -237,40 +238,41 @@ describe('public widget routes', () => {
   describe('rate limits', () => {
     it('answer 429 with Retry-After per session, per address and per widget, then recover', async () => {
       const saved = structuredClone(WIDGET_LIMITS);
-      Object.assign(WIDGET_LIMITS.messagesPerSession, { limit: 2, windowSeconds: 2 });
-      Object.assign(WIDGET_LIMITS.messagesPerIp, { limit: 3, windowSeconds: 2 });
+      Object.assign(WIDGET_LIMITS.messagesPerSession, { limit: 2, windowSeconds: 60 });
+      Object.assign(WIDGET_LIMITS.messagesPerIp, { limit: 3, windowSeconds: 60 });
+      // The limits read an injected clock: the test moves it instead of racing the wall clock.
+      const windowStart = Date.UTC(2030, 0, 1, 12, 0, 0);
+      const at = (offsetMs: number) => () => new Date(windowStart + offsetMs);
+      rateLimitClock.now = at(0);
       try {
         const { token } = await start(undefined, '203.0.113.1');
         const drain = async (response: Response) => (response.ok ? (await readAll(response), 200) : response.status);
         expect(await drain(await send(token, { content: 'one' }, { ip: '203.0.113.1' }))).toBe(200);
         expect(await drain(await send(token, { content: 'two' }, { ip: '203.0.113.1' }))).toBe(200);
         const before = await countConversations(db, fixture.tenantId);
+        rateLimitClock.now = at(58_500);
         const refused = await send(token, { content: 'three' }, { ip: '203.0.113.1' });
         await expectRefusal(refused.clone(), 429, 'rate_limited');
-        const retryAfter = Number(refused.headers.get('retry-after'));
-        expect(retryAfter).toBeGreaterThanOrEqual(1);
-        expect(retryAfter).toBeLessThanOrEqual(2);
+        expect(refused.headers.get('retry-after')).toBe('2');
         expect(await countConversations(db, fixture.tenantId)).toEqual(before);
 
         // Another session from the same address hits the per-address limit.
         const second = await start(undefined, '203.0.113.1');
         expect((await send(second.token, { content: 'four' }, { ip: '203.0.113.1' })).status).toBe(429);
 
-        await new Promise((resolve) => setTimeout(resolve, retryAfter * 1000 + 100));
+        rateLimitClock.now = at(60_000);
         expect(await drain(await send(token, { content: 'after the window' }, { ip: '203.0.113.1' }))).toBe(200);
 
         // The whole widget has a ceiling too, whoever is asking.
         Object.assign(WIDGET_LIMITS.messagesPerWidget, { limit: 1, windowSeconds: 60 });
         const visitors = await Promise.all(['203.0.113.20', '203.0.113.21'].map((ip) => start(fixture.otherWidget.id, ip)));
         expect(await drain(await send(visitors[0]!.token, { content: 'first' }, { widgetId: fixture.otherWidget.id, ip: '203.0.113.20' }))).toBe(200);
-        // Fixed windows: if a minute boundary fell between the two, the next request is refused.
-        const next = await send(visitors[1]!.token, { content: 'second' }, { widgetId: fixture.otherWidget.id, ip: '203.0.113.21' });
-        const refusedForWidget = next.status === 429 ? next : await send(visitors[1]!.token, { content: 'third' }, { widgetId: fixture.otherWidget.id, ip: '203.0.113.21' });
-        await expectRefusal(refusedForWidget, 429, 'rate_limited');
+        await expectRefusal(await send(visitors[1]!.token, { content: 'second' }, { widgetId: fixture.otherWidget.id, ip: '203.0.113.21' }), 429, 'rate_limited');
       } finally {
         Object.assign(WIDGET_LIMITS.messagesPerSession, saved.messagesPerSession);
         Object.assign(WIDGET_LIMITS.messagesPerIp, saved.messagesPerIp);
         Object.assign(WIDGET_LIMITS.messagesPerWidget, saved.messagesPerWidget);
+        rateLimitClock.now = () => new Date();
       }
     });
   });

@@ -6,15 +6,13 @@ import { sha256 } from '@/lib/auth/tokens';
 import { getSpendCapStatus } from '@/lib/costs/budget';
 import { type CostRecord, isPriced, recordCost } from '@/lib/costs/events';
 import { pricedModels, priceListAt } from '@/lib/costs/prices';
+import { USAGE_API_LIMITS } from '@/lib/costs/usage-api';
 import { clientIp, consumeRateLimit } from '@/lib/rate-limit';
 
 export const dynamic = 'force-dynamic';
 
 // External agents (voice, vision, meetings) report what they used, authenticated with a
 // workspace's secret API key. Retrying with the same event id records nothing new.
-
-const PER_IP = { limit: 1200, windowSeconds: 60 };
-const PER_KEY = { limit: 600, windowSeconds: 60 };
 
 // Bounds keep one event's cost inside the cost column; decimals match its 4-place units.
 const decimalQuantity = (max: number) =>
@@ -68,7 +66,7 @@ function eventBody(event: UsageEvent) {
 /** Records one usage event: 201 when new, 200 with the original when the id was already recorded. */
 export async function POST(request: Request) {
   try {
-    const ip = await consumeRateLimit(`usage:ip:${clientIp(request.headers)}`, PER_IP);
+    const ip = await consumeRateLimit(`usage:ip:${clientIp(request.headers)}`, USAGE_API_LIMITS.perIp);
     if (!ip.allowed) return problem(429, 'Too many requests. Slow down and retry.', {}, { 'Retry-After': String(ip.retryAfterSeconds) });
 
     const key = /^Bearer\s+(\S+)$/i.exec(request.headers.get('authorization') ?? '')?.[1];
@@ -79,7 +77,7 @@ export async function POST(request: Request) {
     const apiKey = await withSystem((tx) => resolveApiKeyByHash(tx, sha256(key)));
     if (!apiKey) return problem(401, 'Invalid or revoked API key.');
 
-    const limited = await consumeRateLimit(`usage:key:${apiKey.id}`, PER_KEY);
+    const limited = await consumeRateLimit(`usage:key:${apiKey.id}`, USAGE_API_LIMITS.perKey);
     if (!limited.allowed) return problem(429, 'Too many usage reports for this key. Slow down and retry.', {}, { 'Retry-After': String(limited.retryAfterSeconds) });
 
     let body: unknown;

@@ -25,7 +25,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ wid
   const body = await readJsonBody(request, startSchema);
   if ('response' in body) return body.response;
   const ip = clientIp(request.headers);
-  const resolved = await resolveActiveWidget((await params).widgetId, () => [{ key: `widget:sessions:ip:${ip}`, ...WIDGET_LIMITS.sessionsPerIp }]);
+  const resolved = await resolveActiveWidget((await params).widgetId, (widget) => [
+    { key: `widget:sessions:ip:${ip}`, ...WIDGET_LIMITS.sessionsPerIp },
+    { key: `widget:sessions:widget:${widget.id}`, ...WIDGET_LIMITS.sessionsPerWidget },
+  ]);
   if ('response' in resolved) return resolved.response;
   const { widget } = resolved;
   // The frame reports the page it is embedded in; the browser already enforced it with
