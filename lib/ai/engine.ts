@@ -41,7 +41,13 @@ export class ReplyRequestError extends Error {
   }
 }
 
-export type ReplyRequest = { tenantId: string; sessionId: string; content: string };
+/**
+ * Who reads the stream: a workspace member (the playground) sees the model, tokens and cost
+ * of each reply; a visitor sees the answer and its sources only.
+ */
+export type ReplyAudience = 'member' | 'visitor';
+
+export type ReplyRequest = { tenantId: string; sessionId: string; content: string; audience: ReplyAudience };
 
 type PreparedReply = ReplyRequest & {
   startedAt: number;
@@ -221,6 +227,14 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
   });
 }
 
+/** What a visitor may see of an event: no model, token counts, costs or internal document ids. */
+function forVisitor(event: ReplyEvent): ReplyEvent {
+  if (event.type === 'sources') return { ...event, sources: event.sources.map(({ documentId: _, ...source }) => source) };
+  if (event.type !== 'done') return event;
+  const { model: _model, inputTokens: _input, outputTokens: _output, costUsd: _cost, ...visible } = event;
+  return visible;
+}
+
 /**
  * Stores the message, then streams the reply as NDJSON reply events. Call it outside any
  * database scope. The reply is finished and stored even if the returned stream is cancelled.
@@ -234,7 +248,7 @@ export async function streamReply(request: ReplyRequest, env: Env = getEnv()): P
   const emit = (event: ReplyEvent) => {
     if (readerGone || !reader) return;
     try {
-      reader.enqueue(encoder.encode(encodeReplyEvent(event)));
+      reader.enqueue(encoder.encode(encodeReplyEvent(request.audience === 'visitor' ? forVisitor(event) : event)));
     } catch {
       readerGone = true;
     }

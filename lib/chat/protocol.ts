@@ -11,7 +11,8 @@ export const REPLY_CONTENT_TYPE = 'application/x-ndjson; charset=utf-8';
 export type ReplySource = {
   /** The number the answer cites as [n]. */
   index: number;
-  documentId: string;
+  /** Members only (the playground); never sent to visitors. */
+  documentId?: string;
   title: string;
   headingPath: string[];
   /** The web page the document was imported from, when it has one. */
@@ -41,6 +42,7 @@ export type ReplyEvent =
       /** The full stored reply; replaces what the deltas built (a fallback may differ). */
       content: string;
       mode: ReplyMode;
+      /** Model, tokens and cost: members only (the playground); never sent to visitors. */
       model?: string;
       inputTokens?: number;
       outputTokens?: number;

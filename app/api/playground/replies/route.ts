@@ -56,7 +56,7 @@ export async function POST(request: Request) {
   }
 
   try {
-    const stream = await streamReply({ ...conversation, content });
+    const stream = await streamReply({ ...conversation, content, audience: 'member' });
     return new Response(stream, { headers: { 'content-type': REPLY_CONTENT_TYPE, 'cache-control': 'no-store', 'x-accel-buffering': 'no' } });
   } catch (cause) {
     if (cause instanceof ReplyRequestError) return error(404, cause.message);

@@ -56,7 +56,7 @@ export async function POST(request: Request, { params }: Params) {
   }
   try {
     // Outside any scope: the engine opens its own (nested scopes would deadlock PGlite).
-    const reply = await streamReply({ tenantId, sessionId: visitor.sessionId, content: body.data.content });
+    const reply = await streamReply({ tenantId, sessionId: visitor.sessionId, content: body.data.content, audience: 'visitor' });
     return new Response(reply, { headers: { 'Content-Type': REPLY_CONTENT_TYPE, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' } });
   } catch (error) {
     if (error instanceof ReplyRequestError) return invalidSession();
