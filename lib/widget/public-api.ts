@@ -89,7 +89,8 @@ export async function resolveActiveWidget(
 export const widgetNotFound = () => widgetError(404, 'not_found', 'This chat is not available.');
 export const widgetDisabled = () => widgetError(410, 'disabled', 'This chat has been turned off by the site owner.');
 
-export type VisitorRequest = { widget: PublicWidget; sessionId: string };
+/** A visitor's verified request; `renewedToken` replaces an ageing token (see session-token.ts). */
+export type VisitorRequest = { widget: PublicWidget; sessionId: string; renewedToken?: string };
 
 /**
  * The common gate of the visitor routes: same-origin, a genuine session token for this widget
@@ -103,12 +104,13 @@ export async function authorizeVisitor(
   if (!isFromAppOrigin(request)) return { response: widgetError(403, 'forbidden', 'This chat can only be used from its own window.') };
   if (!widgetIdSchema.safeParse(widgetId).success) return { response: widgetNotFound() };
   const bearer = request.headers.get('authorization')?.replace(/^Bearer\s+/i, '');
-  const sessionId = verifyWidgetSession(widgetId, bearer);
-  if (!sessionId) return { response: invalidSession() };
+  const verified = verifyWidgetSession(widgetId, bearer);
+  if (!verified) return { response: invalidSession() };
+  const { sessionId } = verified;
   const ip = clientIp(request.headers);
   const resolved = await resolveActiveWidget(widgetId, (widget) => limits({ widget, sessionId, ip }));
   if ('response' in resolved) return resolved;
-  return { widget: resolved.widget, sessionId };
+  return { widget: resolved.widget, sessionId, renewedToken: verified.renewed };
 }
 
 export const invalidSession = () => widgetError(401, 'invalid_session', 'This conversation has expired. Please start a new one.');

@@ -12,7 +12,7 @@ import { type ReplyEvent, readReplyEvents } from '@/lib/chat/protocol';
 import type { StartedSession, VisitorMessage } from '@/lib/widget/client/types';
 import { rateLimitClock } from '@/lib/rate-limit';
 import { WIDGET_LIMITS } from '@/lib/widget/public-api';
-import { signWidgetSession } from '@/lib/widget/session-token';
+import { signWidgetSession, WIDGET_SESSION_LIFETIME_SECONDS } from '@/lib/widget/session-token';
 import { APP, countConversations, createWidgetFixture, frameRequest, HOST_ORIGIN, routeParams } from '../helpers/widget';
 
 describe('public widget routes', () => {
@@ -184,8 +184,20 @@ describe('public widget routes', () => {
       await expectRefusal(await send(otherWidgetToken, { content: 'Hello' }), 401, 'invalid_session');
       // A correctly signed token for a session that belongs to another widget.
       await expectRefusal(await send(signWidgetSession(fixture.widget.id, (await start(fixture.otherWidget.id)).sessionId), { content: 'Hello' }), 401, 'invalid_session');
+      // Expired: issued longer ago than the token lifetime.
+      const { sessionId: quietSession } = await start();
+      const expired = signWidgetSession(fixture.widget.id, quietSession, Math.floor(Date.now() / 1000) - WIDGET_SESSION_LIFETIME_SECONDS - 60);
+      await expectRefusal(await send(expired, { content: 'Hello' }), 401, 'invalid_session');
+      await expectRefusal(await getHistory(frameRequest(`/api/widget/${fixture.widget.id}/messages`, { token: expired }), routeParams(fixture.widget.id)), 401, 'invalid_session');
       const afterStart = await countConversations(db, fixture.tenantId);
       expect(afterStart.messages).toBe(before.messages);
+
+      // Ageing but valid: the history comes with a fresh token for the same conversation.
+      const ageing = signWidgetSession(fixture.widget.id, quietSession, Math.floor(Date.now() / 1000) - 2 * 24 * 3600);
+      const history = (await (await getHistory(frameRequest(`/api/widget/${fixture.widget.id}/messages`, { token: ageing }), routeParams(fixture.widget.id))).json()) as { token?: string };
+      expect(history.token).toMatch(new RegExp(`^${quietSession}\\.`));
+      const fresh = (await (await getHistory(frameRequest(`/api/widget/${fixture.widget.id}/messages`, { token: history.token }), routeParams(fixture.widget.id))).json()) as { token?: string };
+      expect(fresh).toEqual({ messages: [] });
 
       await db.update(widgets).set({ isActive: false }).where(eq(widgets.id, fixture.widget.id));
       try {

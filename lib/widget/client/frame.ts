@@ -4,7 +4,7 @@
 import { readReplyEvents } from '@/lib/chat/protocol';
 import { renderMarkdown, tenantLinkPolicy } from '@/lib/chat/markdown';
 import { sourceLabel } from '@/lib/chat/source-label';
-import { CLOSE_MESSAGE, type FrameBootstrap, type StartedSession, type VisitorMessage, type VisitorSource, type WidgetApiError } from './types';
+import { CLOSE_MESSAGE, type FrameBootstrap, type StartedSession, type VisitorHistory, type VisitorMessage, type VisitorSource, type WidgetApiError } from './types';
 
 const config = JSON.parse(document.getElementById('widget-bootstrap')!.textContent!) as FrameBootstrap;
 const api = `/api/widget/${config.id}`;
@@ -273,7 +273,8 @@ async function loadHistory() {
     storedToken.set(null);
     return resetConversation();
   }
-  const { messages } = (await response.json()) as { messages: VisitorMessage[] };
+  const { messages, token: renewed } = (await response.json()) as VisitorHistory;
+  if (renewed) storedToken.set((token = renewed));
   resetConversation();
   showStarters(messages.length === 0);
   for (const message of messages) {

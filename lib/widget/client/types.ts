@@ -36,6 +36,9 @@ export type VisitorMessage = {
 
 export type StartedSession = { sessionId: string; token: string };
 
+/** The conversation so far; `token` replaces the stored one when the server renewed it. */
+export type VisitorHistory = { messages: VisitorMessage[]; token?: string };
+
 export type WidgetApiError = { error: string; code: string };
 
 export const DEFAULT_PRIMARY_COLOR = '#4f46e5';

@@ -5,7 +5,7 @@ import { ReplyRequestError, streamReply } from '@/lib/ai/engine';
 import { REPLY_CONTENT_TYPE } from '@/lib/chat/protocol';
 import { raiseBudgetAlerts } from '@/lib/costs/alerts';
 import { getSpendCapStatus } from '@/lib/costs/budget';
-import type { VisitorMessage } from '@/lib/widget/client/types';
+import type { VisitorHistory } from '@/lib/widget/client/types';
 import { authorizeVisitor, invalidSession, messageRateLimits, readJsonBody, WIDGET_LIMITS, widgetError } from '@/lib/widget/public-api';
 import { findVisitorSession, toVisitorMessage } from '@/lib/widget/visitor-session';
 
@@ -13,7 +13,7 @@ export const dynamic = 'force-dynamic';
 
 type Params = { params: Promise<{ widgetId: string }> };
 
-/** The visitor's conversation so far, so it survives page reloads. */
+/** The visitor's conversation so far, so it survives page reloads (with a fresh token when theirs is ageing). */
 export async function GET(request: Request, { params }: Params) {
   const visitor = await authorizeVisitor(request, (await params).widgetId);
   if ('response' in visitor) return visitor.response;
@@ -22,7 +22,7 @@ export async function GET(request: Request, { params }: Params) {
     return (await listSessionMessages(tx, visitor.widget.tenantId, visitor.sessionId)).filter((message) => message.role !== 'system').map(toVisitorMessage);
   });
   if (!history) return invalidSession();
-  return Response.json({ messages: history } satisfies { messages: VisitorMessage[] }, { headers: { 'Cache-Control': 'no-store' } });
+  return Response.json({ messages: history, token: visitor.renewedToken } satisfies VisitorHistory, { headers: { 'Cache-Control': 'no-store' } });
 }
 
 const messageSchema = z.object({
