@@ -17,6 +17,10 @@ process.env.E2E_OIDC_PORT = String(oidcPort);
 // Another origin that embeds the widget (e2e/third-party-site.ts).
 const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 3);
 process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);
+// The app's mail relay (e2e/mail-server.ts): SMTP in, and a mailbox the tests read over HTTP.
+const mailSmtpPort = Number(process.env.E2E_MAIL_SMTP_PORT ?? port + 4);
+const mailHttpPort = Number(process.env.E2E_MAIL_HTTP_PORT ?? port + 5);
+process.env.E2E_MAILBOX_URL = `http://127.0.0.1:${mailHttpPort}`;
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -61,6 +65,13 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: `tsx e2e/mail-server.ts`,
+      url: `http://127.0.0.1:${mailHttpPort}/health`,
+      env: { MAIL_SMTP_PORT: String(mailSmtpPort), MAIL_HTTP_PORT: String(mailHttpPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       command: `tsx e2e/model-server.ts`,
       url: `http://127.0.0.1:${modelPort}/v1/models`,
       env: { MODEL_PORT: String(modelPort) },
@@ -80,6 +91,9 @@ export default defineConfig({
       AUTH_OIDC_ID: 'e2e-client',
       AUTH_OIDC_SECRET: 'e2e-client-secret-that-is-long-enough',
       AUTH_OIDC_NAME: 'Test SSO',
+      // Invitations (and other mail) go to the local relay; links in them point at this app.
+      SMTP_URL: `smtp://127.0.0.1:${mailSmtpPort}`,
+      APP_URL: `http://localhost:${port}`,
       // Answers come from the local OpenAI-compatible model server above.
       OPENAI_API_KEY: 'e2e-model-key',
       OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,

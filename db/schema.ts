@@ -177,6 +177,8 @@ export const invitations = pgTable(
     tokenHash: text('token_hash').notNull().unique(),
     invitedBy: uuid('invited_by').references(() => users.id, { onDelete: 'set null' }),
     expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    // Set once the link went only to the invited address: holding it then proves that mailbox.
+    emailedAt: timestamp('emailed_at', { withTimezone: true }),
     acceptedAt: timestamp('accepted_at', { withTimezone: true }),
     createdAt: createdAt(),
   },

@@ -13,3 +13,26 @@ export async function signedInPage(browser: Browser, email: string, password = D
   await expect(page).toHaveURL(/\/dashboard$/);
   return page;
 }
+
+export type SentMail = { to: string[]; body: string; receivedAt: string };
+
+/** The mails the app sent to `to` (through the local relay, e2e/mail-server.ts), waiting for at least `atLeast`. */
+export async function mailsTo(to: string, atLeast = 1): Promise<SentMail[]> {
+  let mails: SentMail[] = [];
+  await expect
+    .poll(async () => {
+      const response = await fetch(`${process.env.E2E_MAILBOX_URL}/messages?to=${encodeURIComponent(to)}`);
+      mails = (await response.json()) as SentMail[];
+      return mails.length;
+    }, { message: `mail to ${to}`, timeout: 15_000 })
+    .toBeGreaterThanOrEqual(atLeast);
+  return mails;
+}
+
+/** The first link to this app in a mail (quoted-printable soft breaks undone). */
+export function linkIn(mail: SentMail, path: RegExp): string {
+  const text = mail.body.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+  const link = [...text.matchAll(/https?:\/\/[^\s"<>]+/g)].map((match) => match[0]).find((url) => path.test(new URL(url).pathname));
+  if (!link) throw new Error(`No link matching ${path} in the mail to ${mail.to.join(', ')}`);
+  return link;
+}

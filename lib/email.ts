@@ -2,18 +2,32 @@ import 'server-only';
 import nodemailer, { type Transporter } from 'nodemailer';
 import { getEnv } from '@/lib/env';
 
+// Mail is always sent outside any database transaction (see afterCommit in defineAction), and
+// a relay that stalls gives up within these bounds instead of holding a request forever.
+const SMTP_CONNECTION_TIMEOUT_MS = 10_000;
+const SMTP_SOCKET_TIMEOUT_MS = 20_000;
+
 let transport: Transporter | undefined;
 
 function mailer(): Transporter | undefined {
   const { SMTP_URL } = getEnv();
   if (!SMTP_URL) return undefined;
-  transport ??= nodemailer.createTransport(SMTP_URL);
+  transport ??= nodemailer.createTransport(SMTP_URL, {
+    connectionTimeout: SMTP_CONNECTION_TIMEOUT_MS,
+    greetingTimeout: SMTP_CONNECTION_TIMEOUT_MS,
+    socketTimeout: SMTP_SOCKET_TIMEOUT_MS,
+  });
   return transport;
 }
 
+/** Whether invitation links can be emailed (SMTP and the app's public URL are configured). */
+export function canEmailInvitations(): boolean {
+  return !!getEnv().SMTP_URL && !!getEnv().APP_URL;
+}
+
 /**
- * Emails an invitation link when SMTP and the app's public URL are configured. Returns false
- * (and the dashboard shows the link to copy instead) when they are not or sending fails.
+ * Emails an invitation link. Returns false when email is not configured or sending failed:
+ * the dashboard then shows the link to copy instead.
  */
 export async function sendInvitationEmail({ to, workspace, path }: { to: string; workspace: string; path: string }): Promise<boolean> {
   const { APP_URL, SMTP_FROM } = getEnv();

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import { invitations, type MemberRole, tenants } from '../schema';
 
@@ -54,21 +54,12 @@ export async function findInvitationByTokenHash(tx: Transaction, tokenHash: stri
   return row;
 }
 
-/** The newest unexpired, unaccepted invitation for an email, in any tenant (run through withSystem). */
-export async function findPendingInvitationForEmail(tx: Transaction, email: string) {
-  const [invitation] = await tx
-    .select()
-    .from(invitations)
-    .where(
-      and(
-        eq(sql`lower(${invitations.email})`, email.trim().toLowerCase()),
-        isNull(invitations.acceptedAt),
-        gt(invitations.expiresAt, sql`now()`),
-      ),
-    )
-    .orderBy(desc(invitations.createdAt))
-    .limit(1);
-  return invitation;
+/** Records that the link went by email to the invited address only (run after sending). */
+export async function markInvitationEmailed(tx: Transaction, tenantId: string, invitationId: string) {
+  await tx
+    .update(invitations)
+    .set({ emailedAt: sql`now()` })
+    .where(and(eq(invitations.tenantId, tenantId), eq(invitations.id, invitationId), isNull(invitations.acceptedAt)));
 }
 
 export async function markInvitationAccepted(tx: Transaction, tenantId: string, invitationId: string) {

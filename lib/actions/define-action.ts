@@ -23,8 +23,12 @@ type Handler<S extends z.ZodType> = (
 ) => Promise<{
   message: string;
   result?: Record<string, string>;
-  /** Work that must only happen once the transaction has committed (e.g. enqueueing a job). */
-  afterCommit?: () => Promise<void>;
+  /**
+   * Work that must only happen once the transaction has committed (enqueueing a job, sending
+   * mail: never hold a transaction open on the network). It may replace the outcome's message
+   * and result with what it found (a mail that could not be sent).
+   */
+  afterCommit?: () => Promise<void | Pick<ActionState, 'message' | 'result'>>;
 }>;
 
 export type TenantAction = {
@@ -41,7 +45,7 @@ export type TenantAction = {
  */
 export function defineAction<S extends z.ZodType>(definition: { permission: Permission; input: S; handler: Handler<S> }): TenantAction {
   const run = async (session: TenantSession, raw: unknown): Promise<ActionState> => {
-    let afterCommit: (() => Promise<void>) | undefined;
+    let afterCommit: (() => Promise<void | Pick<ActionState, 'message' | 'result'>>) | undefined;
     try {
       const state = await withTenant<ActionState>(
         session,
@@ -62,8 +66,7 @@ export function defineAction<S extends z.ZodType>(definition: { permission: Perm
         },
         { roles: PERMISSIONS[definition.permission] },
       );
-      await afterCommit?.();
-      return state;
+      return { ...state, ...(await afterCommit?.()) };
     } catch (error) {
       if (error instanceof ActionError) return { status: 'error', code: error.code, message: error.message, values: submittedValues(raw) };
       if (error instanceof RoleRequiredError) {

@@ -8,13 +8,14 @@ import MicrosoftEntraID from 'next-auth/providers/microsoft-entra-id';
 import type { Provider } from 'next-auth/providers';
 import { z } from 'zod';
 import { listUserWorkspaces } from '@/db/queries/memberships';
-import { getUserByEmail } from '@/db/queries/users';
+import { getUserByEmail, markEmailVerified } from '@/db/queries/users';
 import { accounts, authSessions, users, verificationTokens } from '@/db/schema';
 import { withSystem } from '@/db/withTenant';
 import { type Env, getEnv, isPasswordSignInEnabled } from '@/lib/env';
 import { clientIp, consumeRateLimit } from '@/lib/rate-limit';
 import { baseAuthConfig } from './base-config';
 import { resolveWorkspaceOnSignIn } from './onboarding';
+import { takePendingInvitation } from './pending-invitation';
 import { verifyPassword } from './passwords';
 
 export class RateLimitedSignIn extends CredentialsSignin {
@@ -53,6 +54,24 @@ function systemScopedAdapter(): Adapter {
 }
 
 export type ProviderOption = { id: string; name: string };
+
+// Microsoft's multi-tenant endpoints: anyone's directory can sign in, and a directory's
+// administrators can put any address in a user's email claim.
+const MULTI_TENANT_ENTRA = /\/(common|organizations|consumers)\/v2\.0\/?$/i;
+
+/**
+ * Whether the provider vouches that the email belongs to the person signing in: an
+ * `email_verified` claim; for Microsoft Entra ID, a single configured directory (its own
+ * administrators own its addresses) or, on the multi-tenant endpoint, the optional `xms_edov`
+ * claim (the address's domain is verified by the directory that issued it).
+ */
+export function isProviderEmailVerified(provider: string, profile: Record<string, unknown> | null | undefined, env: Env = getEnv()): boolean {
+  if (!profile || typeof profile.email !== 'string' || !profile.email) return false;
+  if (profile.email_verified === true || profile.email_verified === 'true') return true;
+  if (provider !== 'microsoft-entra-id') return false;
+  const issuer = env.AUTH_MICROSOFT_ENTRA_ID_ISSUER ?? 'https://login.microsoftonline.com/common/v2.0';
+  return !MULTI_TENANT_ENTRA.test(issuer) || profile.xms_edov === true || profile.xms_edov === 'true' || profile.xms_edov === 1;
+}
 
 /** The sign-in options this deployment offers: each only when configured. */
 export function oauthProviders(env: Env = getEnv()): Provider[] {
@@ -123,9 +142,16 @@ function authConfig(): NextAuthConfig {
     providers: [...oauthProviders(env), ...(isPasswordSignInEnabled(env) ? [passwordProvider()] : [])],
     callbacks: {
       ...baseAuthConfig.callbacks,
-      async jwt({ token, user, trigger, session }) {
+      // An address a provider does not vouch for never becomes an account: it could be someone
+      // else's, and would then squat on it here.
+      signIn({ account, profile }) {
+        if (!account || account.type === 'credentials') return true;
+        return isProviderEmailVerified(account.provider, profile, env) || '/sign-in?error=EmailUnverified';
+      },
+      async jwt({ token, user, account, trigger, session }) {
         if (user?.id) {
-          const workspace = await resolveWorkspaceOnSignIn({ id: user.id, email: user.email, name: user.name });
+          if (account && account.type !== 'credentials') await withSystem((tx) => markEmailVerified(tx, user.id!));
+          const workspace = await resolveWorkspaceOnSignIn({ id: user.id, email: user.email, name: user.name }, await takePendingInvitation());
           token.tenantId = workspace.tenantId;
           token.role = workspace.role;
           token.sessionVersion = user.sessionVersion ?? 0;

@@ -1,9 +1,11 @@
 import 'server-only';
-import { findPendingInvitationForEmail, markInvitationAccepted } from '@/db/queries/invitations';
+import { markInvitationAccepted } from '@/db/queries/invitations';
 import { addMember, listUserWorkspaces } from '@/db/queries/memberships';
 import { createPersonality, DEFAULT_SYSTEM_PROMPT } from '@/db/queries/personalities';
+import { getUserById, markEmailVerified } from '@/db/queries/users';
 import type { Invitation, MemberRole } from '@/db/schema';
 import { withNewTenant, withSystem, withTenantId } from '@/db/withTenant';
+import { lookUpInvitation } from './invitations';
 import { newPublishableKey } from './tokens';
 
 export type Workspace = { tenantId: string; role: MemberRole };
@@ -34,14 +36,40 @@ export async function createWorkspace(user: SignInUser): Promise<Workspace> {
   });
 }
 
+export const UNPROVEN_EMAIL_REASON =
+  'This link was shared by hand, so it cannot show that the address is yours. Sign in with a provider that confirms your email address, or ask the workspace to send the invitation by email.';
+
+export type InvitationRedemption = { status: 'joined'; workspace: Workspace } | { status: 'refused'; reason: string };
+
 /**
- * Where a user lands after signing in: a pending invitation for their email joins that
- * tenant; otherwise their most recent workspace; otherwise a new workspace they own.
+ * Redeems an invitation link: the only way into someone else's workspace. The invited address
+ * must be the user's, and the user must have proven they receive mail there: a verified email
+ * (a provider's verified claim, an earlier emailed link), or this very link having been emailed
+ * to that address and to no one else. An email match alone never admits anyone.
  */
-export async function resolveWorkspaceOnSignIn(user: SignInUser): Promise<Workspace> {
-  const invitation = user.email ? await withSystem((tx) => findPendingInvitationForEmail(tx, user.email!)) : undefined;
-  if (invitation && (await acceptInvitation(invitation, user.id))) {
-    return { tenantId: invitation.tenantId, role: invitation.role };
+export async function redeemInvitation(token: string, userId: string): Promise<InvitationRedemption> {
+  const refused = (reason: string): InvitationRedemption => ({ status: 'refused', reason });
+  const lookup = await lookUpInvitation(token);
+  if (lookup.state === 'accepted') return refused('This invitation was already used.');
+  if (lookup.state !== 'pending') return refused('This invitation is no longer valid.');
+  const { invitation } = lookup;
+  const user = await withSystem((tx) => getUserById(tx, userId));
+  if (!user || user.email.toLowerCase() !== invitation.email) return refused(`This invitation is for ${invitation.email}.`);
+  if (!user.emailVerified && !invitation.emailedAt) return refused(UNPROVEN_EMAIL_REASON);
+  if (!(await acceptInvitation(invitation, userId))) return refused('This invitation was already used.');
+  if (!user.emailVerified) await withSystem((tx) => markEmailVerified(tx, userId));
+  return { status: 'joined', workspace: { tenantId: invitation.tenantId, role: invitation.role } };
+}
+
+/**
+ * Where a user lands after signing in: the workspace of the invitation they signed in to
+ * accept (its token, remembered by the sign-in), otherwise their most recent workspace,
+ * otherwise a new workspace they own.
+ */
+export async function resolveWorkspaceOnSignIn(user: SignInUser, invitationToken?: string): Promise<Workspace> {
+  if (invitationToken) {
+    const redemption = await redeemInvitation(invitationToken, user.id);
+    if (redemption.status === 'joined') return redemption.workspace;
   }
   const [latest] = await withSystem((tx) => listUserWorkspaces(tx, user.id));
   if (latest) return { tenantId: latest.tenantId, role: latest.role };

@@ -2,7 +2,8 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { aiPersonalities, invitations, memberships, tenants, users } from '@/db/schema';
-import { resolveWorkspaceOnSignIn } from '@/lib/auth/onboarding';
+import { redeemInvitation, resolveWorkspaceOnSignIn, UNPROVEN_EMAIL_REASON } from '@/lib/auth/onboarding';
+import { newInvitationToken } from '@/lib/auth/tokens';
 import { createTeam } from '../helpers/team';
 
 describe('first sign-in', () => {
@@ -30,32 +31,62 @@ describe('first sign-in', () => {
     expect(await db.select().from(memberships).where(eq(memberships.userId, user.id))).toHaveLength(1);
   });
 
-  it('joins the inviting workspace with the invited role instead of creating one', async () => {
-    const team = await createTeam(db);
+  // An invitation whose link token is `token` (only its hash is stored), emailed or shown to the inviter.
+  async function invite(tenantId: string, email: string, options: { emailed?: boolean; expiresInMs?: number; role?: 'admin' | 'member' } = {}) {
+    const { token, hash } = newInvitationToken();
     await db.insert(invitations).values({
-      tenantId: team.tenantId,
-      email: 'joiner@example.com',
-      role: 'admin',
-      tokenHash: 'joiner-hash',
-      expiresAt: new Date(Date.now() + 86_400_000),
+      tenantId,
+      email,
+      role: options.role ?? 'member',
+      tokenHash: hash,
+      emailedAt: options.emailed ? new Date() : null,
+      expiresAt: new Date(Date.now() + (options.expiresInMs ?? 86_400_000)),
     });
-    const user = await newUser('Joiner@Example.com');
-    expect(await resolveWorkspaceOnSignIn(user)).toEqual({ tenantId: team.tenantId, role: 'admin' });
-    const [invitation] = await db.select().from(invitations).where(eq(invitations.tokenHash, 'joiner-hash'));
-    expect(invitation!.acceptedAt).not.toBeNull();
+    return token;
+  }
+
+  it('never joins a workspace by email match alone', async () => {
+    const team = await createTeam(db);
+    await invite(team.tenantId, 'victim@corp.example', { emailed: true, role: 'admin' });
+    // Someone who got an account for the address first (the squatting attack) signs in.
+    const squatter = await newUser('victim@corp.example');
+    const workspace = await resolveWorkspaceOnSignIn(squatter);
+    expect(workspace.tenantId).not.toBe(team.tenantId);
+    expect(await db.select().from(memberships).where(eq(memberships.tenantId, team.tenantId))).not.toContainEqual(expect.objectContaining({ userId: squatter.id }));
   });
 
-  it('ignores an expired invitation', async () => {
+  it('joins with the invited role when the sign-in redeems the link token of a verified address', async () => {
     const team = await createTeam(db);
-    await db.insert(invitations).values({
-      tenantId: team.tenantId,
-      email: 'late@example.com',
-      tokenHash: 'late-hash',
-      expiresAt: new Date(Date.now() - 1000),
-    });
-    const user = await newUser('late@example.com');
-    const workspace = await resolveWorkspaceOnSignIn(user);
+    const token = await invite(team.tenantId, 'joiner@example.com', { role: 'admin' });
+    const user = (await db.insert(users).values({ email: 'Joiner@Example.com', emailVerified: new Date() }).returning())[0]!;
+    expect(await resolveWorkspaceOnSignIn(user, token)).toEqual({ tenantId: team.tenantId, role: 'admin' });
+    // Used once: the same link cannot admit anyone again.
+    expect(await redeemInvitation(token, user.id)).toEqual({ status: 'refused', reason: 'This invitation was already used.' });
+  });
+
+  it('refuses a hand-shared link to an account whose address is unproven, and accepts an emailed one (which proves it)', async () => {
+    const team = await createTeam(db);
+    const user = await newUser('unproven@example.com');
+    const shared = await invite(team.tenantId, 'unproven@example.com');
+    expect(await redeemInvitation(shared, user.id)).toEqual({ status: 'refused', reason: UNPROVEN_EMAIL_REASON });
+    const other = await createTeam(db);
+    const emailed = await invite(other.tenantId, 'unproven@example.com', { emailed: true });
+    expect(await redeemInvitation(emailed, user.id)).toEqual({ status: 'joined', workspace: { tenantId: other.tenantId, role: 'member' } });
+    const [after] = await db.select().from(users).where(eq(users.id, user.id));
+    expect(after!.emailVerified).not.toBeNull();
+  });
+
+  it('refuses another address, an expired link and a made-up token', async () => {
+    const team = await createTeam(db);
+    const verified = (await db.insert(users).values({ email: 'someone-else@example.com', emailVerified: new Date() }).returning())[0]!;
+    const token = await invite(team.tenantId, 'intended@example.com', { emailed: true });
+    expect(await redeemInvitation(token, verified.id)).toEqual({ status: 'refused', reason: 'This invitation is for intended@example.com.' });
+    const expired = await invite(team.tenantId, 'someone-else@example.com', { emailed: true, expiresInMs: -1000 });
+    expect(await redeemInvitation(expired, verified.id)).toMatchObject({ status: 'refused', reason: 'This invitation is no longer valid.' });
+    expect(await redeemInvitation('A'.repeat(32), verified.id)).toMatchObject({ status: 'refused' });
+    // An invalid token at sign-in falls back to the user's own workspace.
+    const workspace = await resolveWorkspaceOnSignIn(verified, 'A'.repeat(32));
+    expect(workspace).toMatchObject({ role: 'owner' });
     expect(workspace.tenantId).not.toBe(team.tenantId);
-    expect(workspace.role).toBe('owner');
   });
 });

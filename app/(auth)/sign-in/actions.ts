@@ -4,6 +4,7 @@ import { AuthError, CredentialsSignin } from 'next-auth';
 import { z } from 'zod';
 import { type ActionState, submittedValues } from '@/lib/actions/state';
 import { signIn } from '@/lib/auth/config';
+import { rememberPendingInvitation } from '@/lib/auth/pending-invitation';
 import { safeCallbackUrl } from '@/lib/auth/redirects';
 
 const passwordSignInSchema = z.object({
@@ -19,12 +20,10 @@ export async function signInWithPassword(_previous: ActionState, formData: FormD
   if (!parsed.success) {
     return { status: 'error', code: 'invalid', message: 'Please correct the highlighted fields.', fieldErrors: z.flattenError(parsed.error).fieldErrors, values };
   }
+  const redirectTo = safeCallbackUrl(parsed.data.callbackUrl);
+  await rememberPendingInvitation(redirectTo);
   try {
-    await signIn('credentials', {
-      email: parsed.data.email,
-      password: parsed.data.password,
-      redirectTo: safeCallbackUrl(parsed.data.callbackUrl),
-    });
+    await signIn('credentials', { email: parsed.data.email, password: parsed.data.password, redirectTo });
     return { status: 'success' };
   } catch (error) {
     if (error instanceof CredentialsSignin && error.code === 'rate_limited') {
@@ -38,5 +37,7 @@ export async function signInWithPassword(_previous: ActionState, formData: FormD
 
 export async function signInWithProvider(formData: FormData): Promise<void> {
   const provider = z.string().min(1).max(50).parse(formData.get('provider'));
-  await signIn(provider, { redirectTo: safeCallbackUrl(formData.get('callbackUrl')) });
+  const redirectTo = safeCallbackUrl(formData.get('callbackUrl'));
+  await rememberPendingInvitation(redirectTo);
+  await signIn(provider, { redirectTo });
 }

@@ -14,6 +14,8 @@ const ERRORS: Record<string, string> = {
   OAuthAccountNotLinked:
     'That email already has an account that signs in another way. Sign in the way you did before.',
   AccessDenied: 'Access was denied. If you expected to get in, ask your workspace owner.',
+  EmailUnverified:
+    'Your sign-in provider did not confirm that your email address is verified, so it cannot be used here. Verify it with the provider, or sign in another way.',
   Configuration: 'Sign-in is misconfigured on this server. Please tell the administrator.',
   Verification: 'That sign-in link has expired or was already used.',
 };

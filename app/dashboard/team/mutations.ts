@@ -1,15 +1,15 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import { z } from 'zod';
-import { revokeInvitation, upsertInvitation } from '@/db/queries/invitations';
+import { markInvitationEmailed, revokeInvitation, upsertInvitation } from '@/db/queries/invitations';
 import { countOwnersForUpdate, getMember, removeMember, setMemberRole } from '@/db/queries/memberships';
 import { getTenantById } from '@/db/queries/tenants';
 import { MEMBER_ROLES, memberships, users } from '@/db/schema';
-import type { TenantContext, Transaction } from '@/db/withTenant';
+import { type TenantContext, type Transaction, withTenantId } from '@/db/withTenant';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
 import { can } from '@/lib/auth/permissions';
 import { newInvitationToken } from '@/lib/auth/tokens';
-import { sendInvitationEmail } from '@/lib/email';
+import { canEmailInvitations, sendInvitationEmail } from '@/lib/email';
 
 export const INVITATION_TTL_DAYS = 7;
 
@@ -50,15 +50,22 @@ export const inviteMember = defineAction({
 
     const { token, hash } = newInvitationToken();
     const expiresAt = new Date(Date.now() + INVITATION_TTL_DAYS * 86_400_000);
-    await upsertInvitation(tx, { tenantId: context.tenantId, email, role, tokenHash: hash, invitedBy: context.userId, expiresAt });
+    const invitation = await upsertInvitation(tx, { tenantId: context.tenantId, email, role, tokenHash: hash, invitedBy: context.userId, expiresAt });
     const tenant = await getTenantById(tx, context.tenantId);
     const path = `/invite/${token}`;
-    const emailed = await sendInvitationEmail({ to: email, workspace: tenant?.name ?? 'a workspace', path });
+    const copyTheLink = (why: string) => ({ message: `${why} Copy the link below and send it to ${email}; it expires in ${INVITATION_TTL_DAYS} days.`, result: { path, email } });
+    if (!canEmailInvitations()) return copyTheLink('Invitation created.');
+    // Sent once the invitation is committed (a slow mail relay must not hold the transaction).
+    // An emailed link is never shown here: only then does holding it prove the mailbox.
     return {
-      message: emailed
-        ? `Invitation emailed to ${email}. The link expires in ${INVITATION_TTL_DAYS} days.`
-        : `Invitation created. Copy the link below and send it to ${email}; it expires in ${INVITATION_TTL_DAYS} days.`,
-      result: { path, email },
+      message: `Invitation emailed to ${email}. The link expires in ${INVITATION_TTL_DAYS} days.`,
+      result: { email },
+      afterCommit: async () => {
+        if (!(await sendInvitationEmail({ to: email, workspace: tenant?.name ?? 'a workspace', path }))) {
+          return copyTheLink('The invitation email could not be sent.');
+        }
+        await withTenantId(context.tenantId, (scoped) => markInvitationEmailed(scoped, context.tenantId, invitation.id));
+      },
     };
   },
 });

@@ -8,7 +8,7 @@ import { withSystem } from '@/db/withTenant';
 import type { ActionState } from '@/lib/actions/state';
 import { signIn, updateSession } from '@/lib/auth/config';
 import { lookUpInvitation } from '@/lib/auth/invitations';
-import { acceptInvitation } from '@/lib/auth/onboarding';
+import { redeemInvitation, UNPROVEN_EMAIL_REASON } from '@/lib/auth/onboarding';
 import { hashPassword } from '@/lib/auth/passwords';
 import { getCurrentSession } from '@/lib/auth/session';
 import { isPasswordSignInEnabled } from '@/lib/env';
@@ -17,13 +17,9 @@ export async function acceptInvitationAction(_state: ActionState, formData: Form
   const token = String(formData.get('token') ?? '');
   const session = await getCurrentSession();
   if (!session) return { status: 'error', code: 'unauthenticated', message: 'Sign in first to accept this invitation.' };
-  const lookup = await lookUpInvitation(token);
-  if (lookup.state !== 'pending') return { status: 'error', code: 'not_found', message: 'This invitation is no longer valid.' };
-  if (lookup.invitation.email !== session.email.toLowerCase()) {
-    return { status: 'error', code: 'forbidden', message: `This invitation is for ${lookup.invitation.email}.` };
-  }
-  await acceptInvitation(lookup.invitation, session.userId);
-  await updateSession({ tenantId: lookup.invitation.tenantId } as never);
+  const redemption = await redeemInvitation(token, session.userId);
+  if (redemption.status === 'refused') return { status: 'error', code: 'forbidden', message: redemption.reason };
+  await updateSession({ tenantId: redemption.workspace.tenantId } as never);
   redirect('/dashboard');
 }
 
@@ -33,7 +29,11 @@ const registrationSchema = z.object({
   password: z.string().min(10, 'Use at least 10 characters.').max(200, 'At most 200 characters.'),
 });
 
-/** Creates a password account for the invited email (where password sign-in is enabled), then signs in. */
+/**
+ * Creates a password account for the invited email (where password sign-in is enabled) and
+ * joins, then signs in. Only from a link that was emailed to that address: holding it proves
+ * the mailbox. A link shown to the inviter proves nothing about who holds it.
+ */
 export async function registerFromInvitationAction(_state: ActionState, formData: FormData): Promise<ActionState> {
   if (!isPasswordSignInEnabled()) return { status: 'error', code: 'forbidden', message: 'Password accounts are not enabled here.' };
   const parsed = registrationSchema.safeParse(Object.fromEntries(formData));
@@ -42,16 +42,18 @@ export async function registerFromInvitationAction(_state: ActionState, formData
   }
   const lookup = await lookUpInvitation(parsed.data.token);
   if (lookup.state !== 'pending') return { status: 'error', code: 'not_found', message: 'This invitation is no longer valid.' };
+  if (!lookup.invitation.emailedAt) return { status: 'error', code: 'forbidden', message: UNPROVEN_EMAIL_REASON };
   const email = lookup.invitation.email;
   const passwordHash = await hashPassword(parsed.data.password);
   const created = await withSystem(async (tx) => {
-    if (await getUserByEmail(tx, email)) return false;
-    await createPasswordUser(tx, { email, name: parsed.data.name, passwordHash });
-    return true;
+    if (await getUserByEmail(tx, email)) return undefined;
+    return createPasswordUser(tx, { email, name: parsed.data.name, passwordHash });
   });
   if (!created) return { status: 'error', code: 'conflict', message: 'An account with this email already exists: sign in instead.' };
+  const redemption = await redeemInvitation(parsed.data.token, created.id);
+  if (redemption.status === 'refused') return { status: 'error', code: 'forbidden', message: redemption.reason };
   try {
-    // Signing in accepts the pending invitation for this email (see lib/auth/onboarding.ts).
+    // The new account's latest workspace is the one it just joined.
     await signIn('credentials', { email, password: parsed.data.password, redirectTo: '/dashboard' });
   } catch (error) {
     if (error instanceof AuthError) return { status: 'error', code: 'error', message: 'Your account was created, but signing in failed. Try signing in.' };

@@ -2,9 +2,10 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { redirect } from 'next/navigation';
 import { buttonClasses } from '@/components/ui/button';
-import { getUserByEmail } from '@/db/queries/users';
+import { getUserByEmail, getUserById } from '@/db/queries/users';
 import { withSystem } from '@/db/withTenant';
 import { lookUpInvitation } from '@/lib/auth/invitations';
+import { UNPROVEN_EMAIL_REASON } from '@/lib/auth/onboarding';
 import { ROLE_LABELS } from '@/lib/auth/permissions';
 import { getCurrentSession } from '@/lib/auth/session';
 import { isPasswordSignInEnabled } from '@/lib/env';
@@ -56,10 +57,16 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
   const title = `Join ${tenantName}`;
   const role = `You are invited as ${ROLE_LABELS[invitation.role].toLowerCase()}.`;
   if (session && isInvitee) {
+    const account = await withSystem((tx) => getUserById(tx, session.userId));
+    const proven = !!account?.emailVerified || !!invitation.emailedAt;
     return (
       <Panel title={title}>
         <p className="text-sm text-slate-600 dark:text-slate-400">{role}</p>
-        <AcceptInvitationForm token={token} tenantName={tenantName} />
+        {proven ? (
+          <AcceptInvitationForm token={token} tenantName={tenantName} />
+        ) : (
+          <p role="alert" className="text-sm text-amber-800 dark:text-amber-200">{UNPROVEN_EMAIL_REASON}</p>
+        )}
       </Panel>
     );
   }
@@ -76,7 +83,8 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       </Panel>
     );
   }
-  const canRegister = isPasswordSignInEnabled() && !(await withSystem((tx) => getUserByEmail(tx, invitation.email)));
+  // A new password account needs the link to have come by email: that proves the address.
+  const canRegister = isPasswordSignInEnabled() && !!invitation.emailedAt && !(await withSystem((tx) => getUserByEmail(tx, invitation.email)));
   return (
     <Panel title={title}>
       <p className="text-sm text-slate-600 dark:text-slate-400">
@@ -85,6 +93,12 @@ export default async function InvitationPage({ params }: { params: Promise<{ tok
       <Link href={`/sign-in?callbackUrl=${encodeURIComponent(`/invite/${token}`)}`} className={buttonClasses('secondary', 'w-full')}>
         Sign in to accept
       </Link>
+      {!invitation.emailedAt && isPasswordSignInEnabled() && (
+        <p className="text-sm text-slate-600 dark:text-slate-400">
+          No account yet? This link was shared by hand, so it cannot create a password account for {invitation.email}: ask {tenantName} to
+          send the invitation by email, or sign in with a provider that confirms your address.
+        </p>
+      )}
       {canRegister && (
         <>
           <div className="h-px bg-slate-200 dark:bg-slate-800" />

@@ -1,0 +1,1 @@
+ALTER TABLE "invitations" ADD COLUMN "emailed_at" timestamp with time zone;
