@@ -258,6 +258,9 @@ export type WidgetSettings = {
   primaryColor?: string;
   secondaryColor?: string;
   starterQuestions?: string[];
+  /** Spending ceilings per UTC day (decimal dollars); unset: the defaults in lib/costs/budget.ts. */
+  dailySpendCapUsd?: string;
+  visitorDailySpendCapUsd?: string;
 };
 
 export const widgets = pgTable(
@@ -524,6 +527,28 @@ export const costEvents = pgTable(
 );
 export type CostEvent = typeof costEvents.$inferSelect;
 export type NewCostEvent = typeof costEvents.$inferInsert;
+
+// Money set aside for a model call in flight, so concurrent calls cannot all pass a budget
+// check that each alone would pass. Deleted when the call's real cost is recorded; a
+// reservation past its expiry (a process that died mid-call) no longer counts.
+export const spendReservations = pgTable(
+  'spend_reservations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sessionId: uuid('session_id'),
+    widgetId: uuid('widget_id'),
+    amountUsd: numeric('amount_usd', { precision: 14, scale: 8 }).notNull(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
+    index('spend_reservations_tenant_expires_idx').on(t.tenantId, t.expiresAt),
+    check('spend_reservations_amount_nonnegative', sql`${t.amountUsd} >= 0`),
+  ],
+);
+export type SpendReservation = typeof spendReservations.$inferSelect;
 
 // Per-service totals are decimal strings so no float ever touches money.
 export type CostBreakdown = Partial<Record<CostService, string>>;

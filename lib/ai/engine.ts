@@ -1,5 +1,5 @@
 import 'server-only';
-import { streamText } from 'ai';
+import { APICallError, RetryError, streamText } from 'ai';
 import { countTokens } from 'gpt-tokenizer';
 import { failInterruptedReplies, finishReply, getSessionById, listRecentMessages, startExchange } from '@/db/queries/conversations';
 import { getPersonalityForReply } from '@/db/queries/personalities';
@@ -9,7 +9,8 @@ import type { MessageMetadata, MessageSource } from '@/db/schema';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { encodeReplyEvent, type ReplyEvent, type ReplyMode, type ReplySource } from '@/lib/chat/protocol';
-import { recordLlmCost } from '@/lib/costs/events';
+import { reserveSpend, settleReservation, SPEND_REFUSAL_MESSAGES, type SpendScope } from '@/lib/costs/budget';
+import { estimateCost, recordLlmCost } from '@/lib/costs/events';
 import { type Env, getEnv } from '@/lib/env';
 import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
 import type { SearchHit } from '@/lib/knowledge/search';
@@ -58,6 +59,8 @@ type PreparedReply = ReplyRequest & {
   preferredModel: string | null;
   history: HistoryTurn[];
   linkOrigins: string[];
+  /** The limits the model call is reserved against (the widget's own, for widget sessions). */
+  spendScope: SpendScope;
 };
 
 async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
@@ -93,6 +96,11 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
         .map((message) => ({ role: message.role as HistoryTurn['role'], content: message.content })),
       // The sites the answer may link to: the workspace's, and the site the widget lives on.
       linkOrigins: [...new Set([...tenant.allowedDomains, ...(widget?.allowedOrigins ?? [])])],
+      spendScope: {
+        tenantId: request.tenantId,
+        sessionId: request.sessionId,
+        widget: widget && { id: widget.id, dailySpendCapUsd: widget.settings.dailySpendCapUsd, visitorDailySpendCapUsd: widget.settings.visitorDailySpendCapUsd },
+      },
     };
   });
 }
@@ -113,8 +121,37 @@ function toPassages(hits: SearchHit[]): Array<PromptPassage & { source: MessageS
 }
 
 type ModelOutcome = { content: string; inputTokens: number; outputTokens: number };
+type ModelPrompt = ReturnType<typeof buildPrompt> & { maxOutputTokens: number; inputTokens: number };
 
-async function callModel(prepared: PreparedReply, model: ModelInfo, passages: PromptPassage[], emit: (event: ReplyEvent) => void, env: Env): Promise<ModelOutcome> {
+// Tokens a chat API adds around each message (role and separators), on top of its text.
+const MESSAGE_FRAMING_TOKENS = 4;
+
+/**
+ * A model call that failed after the provider started answering: the provider has billed the
+ * prompt and whatever it streamed, so that is what is recorded (counted here, as it reported
+ * nothing).
+ */
+class PartialModelCallError extends Error {
+  constructor(
+    readonly cause: unknown,
+    readonly usage: { inputTokens: number; outputTokens: number },
+  ) {
+    super(describeError(cause));
+    this.name = 'PartialModelCallError';
+  }
+}
+
+/**
+ * The provider answered the request with an error status (after the retry): it did no work,
+ * so nothing is billed. Anything else that ends a call (a stall, a broken stream) happened
+ * after the provider accepted it and is billed as counted.
+ */
+function wasRefusedByProvider(cause: unknown): boolean {
+  const last = RetryError.isInstance(cause) ? cause.lastError : cause;
+  return APICallError.isInstance(last) && last.statusCode !== undefined;
+}
+
+function buildModelPrompt(prepared: PreparedReply, model: ModelInfo, passages: PromptPassage[]): ModelPrompt {
   const maxOutputTokens = Math.min(prepared.settings.maxTokens, model.maxOutputTokens);
   const prompt = buildPrompt({
     systemPrompt: prepared.systemPrompt,
@@ -127,11 +164,19 @@ async function callModel(prepared: PreparedReply, model: ModelInfo, passages: Pr
         passages.reduce((sum, passage) => sum + countTokens(passage.content), 0),
     ),
   });
+  const inputTokens = [prompt.system, ...prompt.messages.map((message) => String(message.content))].reduce(
+    (sum, text) => sum + countTokens(text) + MESSAGE_FRAMING_TOKENS,
+    0,
+  );
+  return { ...prompt, maxOutputTokens, inputTokens };
+}
+
+async function callModel(prepared: PreparedReply, model: ModelInfo, prompt: ModelPrompt, emit: (event: ReplyEvent) => void, env: Env): Promise<ModelOutcome> {
   const result = streamText({
     model: languageModel(model, env),
     system: prompt.system,
     messages: prompt.messages,
-    maxOutputTokens,
+    maxOutputTokens: prompt.maxOutputTokens,
     ...prepared.settings,
     // One retry on a transient failure (429, 5xx) before the stream starts.
     maxRetries: 1,
@@ -141,20 +186,27 @@ async function callModel(prepared: PreparedReply, model: ModelInfo, passages: Pr
     onError: () => {},
   });
   let content = '';
+  // Set once the provider began its answer: it has billed the prompt from then on.
+  let answering = false;
+  const fail = (cause: unknown): never => {
+    if (!answering && wasRefusedByProvider(cause)) throw cause;
+    throw new PartialModelCallError(cause, { inputTokens: prompt.inputTokens, outputTokens: countTokens(content) });
+  };
   for await (const part of result.fullStream) {
-    if (part.type === 'text-delta') {
+    if (part.type === 'start-step') answering = true;
+    else if (part.type === 'text-delta') {
       content += part.text;
       emit({ type: 'text', delta: part.text });
     } else if (part.type === 'error') {
-      throw part.error;
+      fail(part.error);
     } else if (part.type === 'abort') {
-      throw new Error(`The model call was aborted${part.reason ? `: ${part.reason}` : ''}.`);
+      fail(new Error(`The model call was aborted${part.reason ? `: ${part.reason}` : ''}.`));
     } else if (part.type === 'finish') {
-      if (!content.trim()) throw new Error(`The model returned no text (finish reason: ${part.finishReason}).`);
+      if (!content.trim()) fail(new Error(`The model returned no text (finish reason: ${part.finishReason}).`));
       return { content, inputTokens: part.totalUsage.inputTokens ?? 0, outputTokens: part.totalUsage.outputTokens ?? 0 };
     }
   }
-  throw new Error('The model stream ended without finishing.');
+  return fail(new Error('The model stream ended without finishing.'));
 }
 
 function describeError(error: unknown): string {
@@ -167,6 +219,9 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
   const { tenantId, sessionId, replyId } = prepared;
   let sources: MessageSource[] = [];
   let stored: { content: string; status: 'complete' | 'failed'; metadata: MessageMetadata };
+  // What the provider billed (reported, or counted for a call that broke off), and the money set aside for it.
+  let billed: { inputTokens: number; outputTokens: number; estimated: boolean } | undefined;
+  let reservationId: string | undefined;
   try {
     const query = await embedQuery(prepared.content, undefined, AbortSignal.timeout(QUERY_EMBEDDING_TIMEOUT_MS));
     const hits = await withTenantId(tenantId, (tx) =>
@@ -183,33 +238,54 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
       emit({ type: 'text', delta: content });
       stored = { content, status: 'complete', metadata: { answerMode: mode } };
     } else {
-      const outcome = await callModel(prepared, model, passages, emit, env);
-      stored = {
-        content: outcome.content,
-        status: 'complete',
-        metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
-      };
+      const prompt = buildModelPrompt(prepared, model, passages);
+      // The most this call can cost is set aside first, so concurrent replies cannot all
+      // pass a limit that only one of them fits under.
+      const reservation = await withTenantId(tenantId, async (tx) =>
+        reserveSpend(tx, prepared.spendScope, await estimateCost(tx, { service: 'llm', model: model.id, inputTokens: prompt.inputTokens, outputTokens: prompt.maxOutputTokens })),
+      );
+      if ('refused' in reservation) {
+        const content = SPEND_REFUSAL_MESSAGES[reservation.refused];
+        emit({ type: 'text', delta: content });
+        stored = { content, status: 'failed', metadata: { answerMode: mode, error: `Spend limit reached (${reservation.refused}).` } };
+      } else {
+        reservationId = reservation.reservationId;
+        const outcome = await callModel(prepared, model, prompt, emit, env);
+        billed = { inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, estimated: false };
+        stored = {
+          content: outcome.content,
+          status: 'complete',
+          metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
+        };
+      }
     }
   } catch (error) {
-    console.error('Reply failed', { tenantId, sessionId, replyId, error: describeError(error) });
-    stored = { content: FALLBACK_REPLY, status: 'failed', metadata: { answerMode: mode, provider: model?.provider, model: model?.id, error: describeError(error) } };
+    if (error instanceof PartialModelCallError) billed = { ...error.usage, estimated: true };
+    const cause = error instanceof PartialModelCallError ? error.cause : error;
+    console.error('Reply failed', { tenantId, sessionId, replyId, error: describeError(cause) });
+    stored = {
+      content: FALLBACK_REPLY,
+      status: 'failed',
+      metadata: { answerMode: mode, provider: model?.provider, model: model?.id, inputTokens: billed?.inputTokens, outputTokens: billed?.outputTokens, error: describeError(cause) },
+    };
   }
   const latencyMs = Math.round(performance.now() - prepared.startedAt);
   const metadata: MessageMetadata = { ...stored.metadata, latencyMs };
-  // The model call's cost and the finished reply are committed together.
+  // The model call's cost, the release of its reservation and the finished reply are committed together.
   await withTenantId(tenantId, async (tx) => {
-    if (model && stored.status === 'complete') {
+    if (model && billed) {
       metadata.costUsd = await recordLlmCost(tx, {
         tenantId,
         sessionId,
         provider: model.provider,
         model: model.id,
-        inputTokens: metadata.inputTokens ?? 0,
-        outputTokens: metadata.outputTokens ?? 0,
+        inputTokens: billed.inputTokens,
+        outputTokens: billed.outputTokens,
         durationMs: latencyMs,
-        operation: 'reply',
+        operation: billed.estimated ? 'reply (broke off; usage counted, not reported)' : 'reply',
       });
     }
+    if (reservationId) await settleReservation(tx, tenantId, reservationId);
     await finishReply(tx, tenantId, { id: replyId, content: stored.content, status: stored.status, sources, metadata });
   });
   emit({

@@ -2,6 +2,7 @@ import 'server-only';
 import { and, eq, type SQL, sql } from 'drizzle-orm';
 import type { PgInsertValue } from 'drizzle-orm/pg-core';
 import { type CostEvent, costEvents, sessions } from '@/db/schema';
+import { executeRows } from '@/db/sql';
 import type { Transaction } from '@/db/withTenant';
 import { findPrice, perMillion, perUnit, priceListAt } from './prices';
 
@@ -67,6 +68,14 @@ function price(usage: Usage, at: Date): { quantities: Quantities; provider?: str
       return { quantities: { units: String(usage.participantMinutes), unit: 'participant_minutes' }, provider: p?.provider, cost: p && perUnit(usage.participantMinutes, p.perParticipantMinute) };
     }
   }
+}
+
+/** What `usage` would cost now, priced like a recorded event (0 for an unpriced model). */
+export async function estimateCost(tx: Transaction, usage: Usage): Promise<string> {
+  const { cost } = price(usage, new Date());
+  if (!cost) return '0';
+  const [row] = await executeRows<{ cost: string }>(tx, sql`select round(${cost}, 8)::text as cost`);
+  return row!.cost;
 }
 
 /** Whether the price table in effect at `at` knows this service and model. */

@@ -4,6 +4,7 @@ import { getPersonalityById } from '@/db/queries/personalities';
 import { createWidget as insertWidget, deleteWidget as removeWidget, getWidget, updateWidget as saveWidget } from '@/db/queries/widgets';
 import type { Transaction } from '@/db/withTenant';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
+import { DOLLAR_AMOUNT_MESSAGE, dollarAmountPattern } from '@/lib/costs/fields';
 import { originListField } from '@/lib/origin-fields';
 import { DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR } from '@/lib/widget/client/types';
 
@@ -19,6 +20,12 @@ const colorField = (fallback: string) =>
     .refine((value) => /^#[0-9a-f]{6}$/.test(value), 'Use a hex colour like #4f46e5.');
 
 const widgetIdField = z.uuid('Unknown widget.');
+const optionalDollars = z
+  .string()
+  .trim()
+  .default('')
+  .refine((value) => value === '' || dollarAmountPattern.test(value), DOLLAR_AMOUNT_MESSAGE)
+  .transform((value) => value || undefined);
 
 export const widgetSettingsInput = z.object({
   widgetId: widgetIdField,
@@ -38,6 +45,9 @@ export const widgetSettingsInput = z.object({
     .transform((text) => text.split('\n').map((line) => line.trim()).filter(Boolean))
     .refine((questions) => questions.length <= MAX_STARTER_QUESTIONS, `At most ${MAX_STARTER_QUESTIONS} questions, one per line.`)
     .refine((questions) => questions.every((question) => question.length <= 120), 'Each question can be at most 120 characters.'),
+  // Empty: the default ceiling (lib/costs/budget.ts).
+  dailySpendCapUsd: optionalDollars,
+  visitorDailySpendCapUsd: optionalDollars,
 });
 
 async function requireWidget(tx: Transaction, tenantId: string, widgetId: string) {
@@ -76,6 +86,8 @@ export const updateWidget = defineAction({
         primaryColor: input.primaryColor,
         secondaryColor: input.secondaryColor,
         starterQuestions: input.starterQuestions,
+        dailySpendCapUsd: input.dailySpendCapUsd,
+        visitorDailySpendCapUsd: input.visitorDailySpendCapUsd,
       },
     });
     return { message: 'Widget saved. Embedded copies pick up the changes within a minute.' };

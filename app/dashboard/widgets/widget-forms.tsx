@@ -7,6 +7,7 @@ import { Field, Select, TextArea, TextInput } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { idleState } from '@/lib/actions/state';
+import { DEFAULT_VISITOR_DAILY_SPEND_USD, DEFAULT_WIDGET_DAILY_SPEND_USD } from '@/lib/costs/fields';
 import { createWidgetAction, updateWidgetAction } from './actions';
 
 export function CreateWidgetForm() {
@@ -66,6 +67,8 @@ type WidgetFields = {
   secondaryColor: string;
   personalityId: string;
   starterQuestions: string;
+  dailySpendCapUsd: string;
+  visitorDailySpendCapUsd: string;
 };
 
 /** The widget's settings with a live preview that follows every keystroke. */
@@ -144,6 +147,24 @@ export function WidgetEditor({
             <Field label="Suggested questions" name="starterQuestions" errors={errors.starterQuestions} hint="Up to four, one per line; shown until the visitor asks something.">
               <TextArea {...bind('starterQuestions')} rows={4} errors={errors.starterQuestions} hasHint />
             </Field>
+            <div className="grid gap-4 sm:grid-cols-2">
+              <Field
+                label="Spend per day (USD)"
+                name="dailySpendCapUsd"
+                errors={errors.dailySpendCapUsd}
+                hint={`This widget’s model spend per UTC day, whoever chats. Empty: $${DEFAULT_WIDGET_DAILY_SPEND_USD}.`}
+              >
+                <TextInput {...bind('dailySpendCapUsd')} inputMode="decimal" placeholder={DEFAULT_WIDGET_DAILY_SPEND_USD} errors={errors.dailySpendCapUsd} hasHint />
+              </Field>
+              <Field
+                label="Spend per visitor per day (USD)"
+                name="visitorDailySpendCapUsd"
+                errors={errors.visitorDailySpendCapUsd}
+                hint={`One conversation’s model spend per UTC day. Empty: $${DEFAULT_VISITOR_DAILY_SPEND_USD}.`}
+              >
+                <TextInput {...bind('visitorDailySpendCapUsd')} inputMode="decimal" placeholder={DEFAULT_VISITOR_DAILY_SPEND_USD} errors={errors.visitorDailySpendCapUsd} hasHint />
+              </Field>
+            </div>
           </fieldset>
           <FormMessage state={state} />
           {!readOnly && (

@@ -66,6 +66,8 @@ export default async function WidgetPage({ params }: { params: Promise<{ widgetI
           secondaryColor: widget.settings.secondaryColor ?? DEFAULT_SECONDARY_COLOR,
           personalityId: widget.personalityId ?? '',
           starterQuestions: (widget.settings.starterQuestions ?? []).join('\n'),
+          dailySpendCapUsd: widget.settings.dailySpendCapUsd ?? '',
+          visitorDailySpendCapUsd: widget.settings.visitorDailySpendCapUsd ?? '',
         }}
       />
 

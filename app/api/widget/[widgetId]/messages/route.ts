@@ -4,7 +4,7 @@ import { withTenantId } from '@/db/withTenant';
 import { ReplyRequestError, streamReply } from '@/lib/ai/engine';
 import { REPLY_CONTENT_TYPE } from '@/lib/chat/protocol';
 import { raiseBudgetAlerts } from '@/lib/costs/alerts';
-import { getSpendCapStatus } from '@/lib/costs/budget';
+import { checkSpendLimits, SPEND_REFUSAL_MESSAGES } from '@/lib/costs/budget';
 import type { VisitorHistory } from '@/lib/widget/client/types';
 import { authorizeVisitor, invalidSession, messageRateLimits, readJsonBody, WIDGET_LIMITS, widgetError } from '@/lib/widget/public-api';
 import { findVisitorSession, toVisitorMessage } from '@/lib/widget/visitor-session';
@@ -43,17 +43,21 @@ export async function POST(request: Request, { params }: Params) {
   if ('response' in visitor) return visitor.response;
   const body = await readJsonBody(request, messageSchema);
   if ('response' in body) return body.response;
-  const { tenantId } = visitor.widget;
+  const { tenantId, settings } = visitor.widget;
   const gate = await withTenantId(tenantId, async (tx) => {
     if (!(await findVisitorSession(tx, visitor))) return 'no-session';
-    return (await getSpendCapStatus(tx, tenantId)).reached ? 'cap-reached' : 'open';
+    const widget = { id: visitor.widget.id, dailySpendCapUsd: settings.dailySpendCapUsd, visitorDailySpendCapUsd: settings.visitorDailySpendCapUsd };
+    return (await checkSpendLimits(tx, { tenantId, sessionId: visitor.sessionId, widget })) ?? 'open';
   });
   if (gate === 'no-session') return invalidSession();
-  if (gate === 'cap-reached') {
+  if (gate === 'monthly_cap') {
     // The scheduled rollup would raise it within a minute; the first refused visitor does it now.
     await raiseBudgetAlerts(tenantId);
     return widgetError(503, 'unavailable', 'The assistant is unavailable right now. Please try again later.');
   }
+  // The widget's own daily ceilings (the engine also reserves against them for each reply).
+  if (gate === 'widget_daily_cap') return widgetError(503, 'unavailable', SPEND_REFUSAL_MESSAGES[gate]);
+  if (gate === 'visitor_daily_cap') return widgetError(429, 'rate_limited', SPEND_REFUSAL_MESSAGES[gate]);
   try {
     // Outside any scope: the engine opens its own (nested scopes would deadlock PGlite).
     const reply = await streamReply({ tenantId, sessionId: visitor.sessionId, content: body.data.content, audience: 'visitor' });
