@@ -8,8 +8,9 @@ const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and extension bundles from its own package directory at run time.
   serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector', 'postgres'],
   poweredByHeader: false,
-  // Migrations are read at run time by db/client.ts; the standalone trace must include them.
-  outputFileTracingIncludes: { '/**': ['./migrations/**/*'] },
+  // Read at run time, so the standalone trace must include them: migrations (db/client.ts) and
+  // the bundled extraction process (lib/knowledge/extract-isolated.ts).
+  outputFileTracingIncludes: { '/**': ['./migrations/**/*', './dist/extraction-child.mjs'] },
 };
 
 // The embeddable widget's loader and frame scripts are built outside Next's bundler (they must
@@ -19,6 +20,9 @@ export default async function config(phase: string): Promise<NextConfig> {
     // With its extension: Next compiles this file alone, and Node 24 runs the TypeScript itself.
     const { buildWidgetBundles } = await import('./lib/widget/build.ts');
     await buildWidgetBundles({ watch: phase === PHASE_DEVELOPMENT_SERVER });
+    // Documents are read in a child process from this bundle (see lib/knowledge/extract-isolated.ts).
+    const { buildExtractionChild } = await import('./lib/knowledge/build-extraction-child.ts');
+    await buildExtractionChild({ watch: phase === PHASE_DEVELOPMENT_SERVER });
   }
   return nextConfig;
 }

@@ -56,5 +56,8 @@ export async function proxy(request: NextRequest) {
 }
 
 export const config = {
-  matcher: ['/((?!_next/static|_next/image|favicon.ico).*)'],
+  // Not the knowledge upload route: Next.js copies the body of every request the proxy sees into
+  // memory and cuts it at 10 MB. The route checks its own session and role, and streams the body
+  // with its own limit (KNOWLEDGE_MAX_UPLOAD_MB).
+  matcher: ['/((?!_next/static|_next/image|favicon.ico|api/knowledge/documents$).*)'],
 };

@@ -67,7 +67,7 @@ const envSchema = z.object({
   LLM_DEFAULT_MODEL: optional(z.string()),
   LLM_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   KNOWLEDGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
-  // Hosts that URL import may fetch even though they resolve to private addresses (comma-separated).
+  // Hosts URL import may fetch even on private addresses (comma-separated): `host` on ports 80/443, `host:port` on that port.
   KNOWLEDGE_URL_ALLOWLIST: z.string().default(''),
   // Run the background job worker inside the web process (the embedded default).
   JOBS_IN_PROCESS: flag(true),

@@ -90,16 +90,20 @@ export async function getDocument(tx: Transaction, tenantId: string, documentId:
 /** A new document waiting for ingestion, with the uploaded bytes kept until they are extracted. */
 export async function createDocument(tx: Transaction, values: NewKnowledgeDocument, bytes?: Buffer) {
   const [document] = await tx.insert(knowledgeDocuments).values(values).returning();
-  if (bytes) await tx.insert(knowledgeSources).values({ tenantId: document!.tenantId, documentId: document!.id, bytes });
+  if (bytes) {
+    // As base64 text: PGlite encodes a bytea parameter byte by byte (55 s for 20 MB, 8.5 s this way).
+    await tx.insert(knowledgeSources).values({ tenantId: document!.tenantId, documentId: document!.id, bytes: sql`decode(${bytes.toString('base64')}, 'base64')` });
+  }
   return document!;
 }
 
 export async function getDocumentSource(tx: Transaction, tenantId: string, documentId: string) {
   const [source] = await tx
-    .select({ bytes: knowledgeSources.bytes })
+    .select({ base64: sql<string>`encode(${knowledgeSources.bytes}, 'base64')` })
     .from(knowledgeSources)
     .where(and(eq(knowledgeSources.tenantId, tenantId), eq(knowledgeSources.documentId, documentId)));
-  return source?.bytes;
+  // Read as base64 for the same reason (14 s for 20 MB as bytea on PGlite, 2.6 s this way).
+  return source ? Buffer.from(source.base64, 'base64') : undefined;
 }
 
 export async function updateDocument(

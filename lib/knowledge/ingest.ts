@@ -4,7 +4,8 @@ import { withTenantId } from '@/db/withTenant';
 import { recordEmbeddingCost } from '@/lib/costs/events';
 import { chunkMarkdown } from './chunking';
 import { configuredEmbedder, type Embedder } from './embedders';
-import { ExtractionError, extractDocument, mimeTypeOf } from './extract';
+import { ExtractionError, mimeTypeOf } from './extract';
+import { extractDocumentIsolated } from './extract-isolated';
 import { fetchPage } from './fetch-url';
 import { getEnv } from '@/lib/env';
 
@@ -58,7 +59,8 @@ export async function ingestDocument(
   if (source || importsPage) {
     try {
       const bytes = source ?? (await fetchPage(document.sourceUrl!, urlImportLimits())).bytes;
-      const extracted = await extractDocument(bytes, document.fileName ?? '');
+      // In a child process with memory and time limits: a hostile file cannot take the server down.
+      const extracted = await extractDocumentIsolated(bytes, document.fileName ?? '');
       text = extracted.text;
       pageCount = extracted.pageCount;
       // A title from inside the file beats the file name.

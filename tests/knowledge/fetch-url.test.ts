@@ -7,15 +7,21 @@ import { fetchPage, isPrivateAddress } from '@/lib/knowledge/fetch-url';
 describe('URL import guard (SSRF)', () => {
   let server: Server;
   let origin: string;
-  const limits = (allowedHosts: string[] = ['127.0.0.1']) => ({ maxBytes: 2048, timeoutMs: 3000, maxRedirects: 2, allowedHosts });
+  let port: number;
+  // The test server listens on a random port, so the allow-list names it with its port.
+  const limits = (allowedHosts: string[] = [`127.0.0.1:${port}`]) => ({ maxBytes: 2048, timeoutMs: 3000, maxRedirects: 2, allowedHosts });
 
   beforeAll(async () => {
     server = createServer((request, response) => {
-      const port = (server.address() as AddressInfo).port;
       if (request.url === '/page') return response.end('<html><body><h1>Hello</h1></body></html>');
       if (request.url === '/big') return response.end('x'.repeat(10_000));
       if (request.url === '/to-localhost') {
-        response.writeHead(302, { location: `http://localhost:${port}/page` });
+        // Port 80: the name is refused when it resolves, before any connection.
+        response.writeHead(302, { location: 'http://localhost/page' });
+        return response.end();
+      }
+      if (request.url?.startsWith('/redirect?to=')) {
+        response.writeHead(302, { location: decodeURIComponent(request.url.slice('/redirect?to='.length)) });
         return response.end();
       }
       if (request.url === '/loop') {
@@ -26,7 +32,8 @@ describe('URL import guard (SSRF)', () => {
       response.end();
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    port = (server.address() as AddressInfo).port;
+    origin = `http://127.0.0.1:${port}`;
   });
   afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
@@ -39,9 +46,57 @@ describe('URL import guard (SSRF)', () => {
 
   it('refuses loopback and private targets, by literal address or by name', async () => {
     await expect(fetchPage(`${origin}/page`, limits([]))).rejects.toThrow(/private or local network/);
-    const port = new URL(origin).port;
-    await expect(fetchPage(`http://localhost:${port}/page`, limits([]))).rejects.toThrow(/private or local network/);
+    await expect(fetchPage('http://localhost/page', limits([]))).rejects.toThrow(/private or local network/);
     await expect(fetchPage('http://169.254.169.254/latest/meta-data/', limits([]))).rejects.toThrow(/private or local network/);
+  });
+
+  // IANA special-purpose ranges that are not globally reachable, and forms embedding an IPv4 address.
+  const SPECIAL_PURPOSE = [
+    '::7f00:1', // IPv4-compatible ::127.0.0.1 (::/96)
+    '::a00:1', // IPv4-compatible ::10.0.0.1
+    '::8.8.8.8', // IPv4-compatible, even of a public address (deprecated form)
+    '64:ff9b:1::a00:1', // local-use NAT64
+    'fec0::1', // site-local
+    '2002:7f00:1::1', // 6to4 of 127.0.0.1
+    '2002:808:808::1', // 6to4 of a public address: the relay is still a gateway
+    '::ffff:7f00:1', // IPv4-mapped, in the hex form URLs normalise to
+    '::ffff:0:a00:1', // IPv4-translated (SIIT)
+    '100::1', // discard-only
+    '2001::1', // Teredo
+    '2001:2::1', // benchmarking
+    '3fff::1', // documentation
+    '5f00::1', // SRv6 SIDs
+    '192.88.99.1', // deprecated 6to4 relay anycast
+  ];
+
+  it.each(SPECIAL_PURPOSE)('treats special-purpose %s as private', (address) => expect(isPrivateAddress(address)).toBe(true));
+
+  it.each(['::ffff:808:808', '2a00:1450:4001::1'])('treats %s as public', (address) => expect(isPrivateAddress(address)).toBe(false));
+
+  const literal = (address: string) => (address.includes(':') ? `[${address}]` : address);
+
+  it.each(SPECIAL_PURPOSE)('refuses a URL to %s, directly and by redirect', async (address) => {
+    await expect(fetchPage(`http://${literal(address)}/`, limits())).rejects.toThrow(/private or local network/);
+    const to = encodeURIComponent(`http://${literal(address)}/latest/meta-data/`);
+    await expect(fetchPage(`${origin}/redirect?to=${to}`, limits())).rejects.toThrow(/private or local network/);
+  });
+
+  it('allows only ports 80 and 443 unless the allow-list names the port', async () => {
+    for (const url of ['http://example.com:8080/', 'https://example.com:8443/', 'http://example.com:22/', 'http://93.184.216.34:6379/']) {
+      await expect(fetchPage(url, limits([]))).rejects.toThrow(/standard web ports \(80 and 443\)/);
+    }
+    // A host-only entry trusts the host on the standard ports, not on the test server's random one.
+    await expect(fetchPage(`${origin}/page`, limits(['127.0.0.1']))).rejects.toThrow(/private or local network/);
+    expect((await fetchPage(`${origin}/page`, limits([`127.0.0.1:${port}`]))).bytes.toString()).toContain('Hello');
+  });
+
+  it('refuses a redirect to a port the allow-list does not name', async () => {
+    for (const target of ['http://example.com:8080/', 'https://93.184.216.34:8443/', 'http://[2606:4700::1111]:6379/']) {
+      await expect(fetchPage(`${origin}/redirect?to=${encodeURIComponent(target)}`, limits())).rejects.toThrow(/standard web ports/);
+    }
+    // The allow-list entry names the test server's port only: the next port over is not trusted.
+    const sibling = `http://127.0.0.1:${port + 1}/page`;
+    await expect(fetchPage(`${origin}/redirect?to=${encodeURIComponent(sibling)}`, limits())).rejects.toThrow(/private or local network/);
   });
 
   it('refuses other schemes and embedded credentials', async () => {
@@ -55,7 +110,7 @@ describe('URL import guard (SSRF)', () => {
   });
 
   it('checks every redirect again', async () => {
-    await expect(fetchPage(`${origin}/to-localhost`, limits(['127.0.0.1']))).rejects.toThrow(/localhost points to a private/);
+    await expect(fetchPage(`${origin}/to-localhost`, limits())).rejects.toThrow(/localhost points to a private/);
     await expect(fetchPage(`${origin}/loop`, limits())).rejects.toThrow(/redirected more than 2 times/);
   });
 
