@@ -133,6 +133,14 @@ function passwordProvider() {
   });
 }
 
+/** Switching workspace: only to one the user is a member of; anything else changes nothing. */
+export async function chosenWorkspace(userId: string, requested: unknown): Promise<{ tenantId: string; role: string } | undefined> {
+  if (typeof requested !== 'string') return undefined;
+  const workspaces = await withSystem((tx) => listUserWorkspaces(tx, userId));
+  const chosen = workspaces.find((workspace) => workspace.tenantId === requested);
+  return chosen && { tenantId: chosen.tenantId, role: chosen.role };
+}
+
 function authConfig(): NextAuthConfig {
   const env = getEnv();
   return {
@@ -156,16 +164,7 @@ function authConfig(): NextAuthConfig {
           token.role = workspace.role;
           token.sessionVersion = user.sessionVersion ?? 0;
         }
-        // Switching workspace: only to one the user is a member of.
-        const requested = (session as { tenantId?: unknown } | undefined)?.tenantId;
-        if (trigger === 'update' && token.sub && typeof requested === 'string') {
-          const workspaces = await withSystem((tx) => listUserWorkspaces(tx, token.sub!));
-          const chosen = workspaces.find((workspace) => workspace.tenantId === requested);
-          if (chosen) {
-            token.tenantId = chosen.tenantId;
-            token.role = chosen.role;
-          }
-        }
+        if (trigger === 'update' && token.sub) Object.assign(token, await chosenWorkspace(token.sub, (session as { tenantId?: unknown } | undefined)?.tenantId));
         return token;
       },
     },

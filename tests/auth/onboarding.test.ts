@@ -2,6 +2,7 @@ import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { aiPersonalities, invitations, memberships, tenants, users } from '@/db/schema';
+import { chosenWorkspace } from '@/lib/auth/config';
 import { redeemInvitation, resolveWorkspaceOnSignIn, UNPROVEN_EMAIL_REASON } from '@/lib/auth/onboarding';
 import { newInvitationToken } from '@/lib/auth/tokens';
 import { createTeam } from '../helpers/team';
@@ -88,5 +89,22 @@ describe('first sign-in', () => {
     const workspace = await resolveWorkspaceOnSignIn(verified, 'A'.repeat(32));
     expect(workspace).toMatchObject({ role: 'owner' });
     expect(workspace.tenantId).not.toBe(team.tenantId);
+  });
+});
+
+describe('switching workspace', () => {
+  let db: Database;
+  beforeAll(async () => {
+    ({ db } = await getDatabase());
+  });
+
+  it('switches only to a workspace the user belongs to', async () => {
+    const mine = await createTeam(db);
+    const theirs = await createTeam(db);
+    const userId = mine.users.admin;
+    expect(await chosenWorkspace(userId, mine.tenantId)).toEqual({ tenantId: mine.tenantId, role: 'admin' });
+    expect(await chosenWorkspace(userId, theirs.tenantId)).toBeUndefined();
+    expect(await chosenWorkspace(userId, 'not-a-uuid')).toBeUndefined();
+    expect(await chosenWorkspace(userId, { tenantId: theirs.tenantId })).toBeUndefined();
   });
 });
