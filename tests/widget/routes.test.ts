@@ -162,6 +162,22 @@ describe('public widget routes', () => {
         404,
         'not_found',
       );
+      // No token, a forged one, another site's page, and bodies that are not feedback.
+      const feedbackPath = `/api/widget/${fixture.widget.id}/feedback`;
+      const body = { messageId: done.messageId, value: -1 };
+      await expectRefusal(await sendFeedback(frameRequest(feedbackPath, { body }), routeParams(fixture.widget.id)), 401, 'invalid_session');
+      await expectRefusal(await sendFeedback(frameRequest(feedbackPath, { token: `${token.slice(0, -2)}xx`, body }), routeParams(fixture.widget.id)), 401, 'invalid_session');
+      await expectRefusal(
+        await sendFeedback(frameRequest(feedbackPath, { token, body, headers: { 'sec-fetch-site': 'cross-site' } }), routeParams(fixture.widget.id)),
+        403,
+        'forbidden',
+      );
+      for (const bad of [{ messageId: 'x', value: 1 }, { messageId: done.messageId, value: 2 }, { value: 1 }]) {
+        await expectRefusal(await sendFeedback(frameRequest(feedbackPath, { token, body: bad }), routeParams(fixture.widget.id)), 400, 'invalid');
+      }
+      await expectRefusal(await sendFeedback(frameRequest(feedbackPath, { token, rawBody: '{"messageId":' }), routeParams(fixture.widget.id)), 400, 'invalid');
+      const [unchanged] = await db.select().from(messages).where(eq(messages.id, done.messageId));
+      expect(unchanged!.feedback).toBe(1);
       const [session] = await db.select().from(sessions).where(eq(sessions.id, sessionId));
       expect(session).toMatchObject({ widgetId: fixture.widget.id, source: 'widget', messageCount: 2, metadata: { pageUrl: HOST_ORIGIN } });
     });
