@@ -499,7 +499,7 @@ export const SOURCE_KINDS = ['page', 'website', 'sitemap'] as const;
 export const SOURCE_SCHEDULES = ['off', 'daily', 'weekly', 'cron'] as const;
 export const SYNC_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
 export const SYNC_TRIGGERS = ['created', 'manual', 'schedule', 'retry'] as const;
-export const SOURCE_PAGE_STATUSES = ['pending', 'active', 'unchanged', 'duplicate', 'excluded', 'missing', 'retired', 'failed', 'review'] as const;
+export const SOURCE_PAGE_STATUSES = ['pending', 'active', 'duplicate', 'excluded', 'missing', 'retired', 'failed', 'review'] as const;
 export const SOURCE_CHANGE_KINDS = ['new', 'changed', 'removed'] as const;
 export const SOURCE_CHANGE_STATUSES = ['pending', 'approved', 'rejected'] as const;
 

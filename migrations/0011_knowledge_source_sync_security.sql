@@ -43,21 +43,21 @@ ALTER TABLE source_pages ADD CONSTRAINT source_pages_document_fk FOREIGN KEY (te
 --> statement-breakpoint
 -- The stuck-work sweep (a job, across tenants) learns only which syncs and documents stopped
 -- moving, never their content: ids through this function, not a read policy on the tables.
-CREATE OR REPLACE FUNCTION app_stalled_work(stalled_after interval, queued_after interval)
+CREATE OR REPLACE FUNCTION app_stalled_work(sync_stalled_after interval, document_stalled_after interval, queued_after interval)
 RETURNS TABLE (kind text, tenant_id uuid, id uuid)
 LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public, pg_temp AS $$
   SELECT 'sync', s.tenant_id, s.id FROM source_syncs s
-   WHERE (s.status = 'running' AND coalesce(s.heartbeat_at, s.created_at) < now() - stalled_after)
+   WHERE (s.status = 'running' AND coalesce(s.heartbeat_at, s.created_at) < now() - sync_stalled_after)
       OR (s.status = 'queued' AND s.created_at < now() - queued_after)
   UNION ALL
   SELECT 'document', d.tenant_id, d.id FROM knowledge_documents d
-   WHERE (d.status = 'processing' AND d.updated_at < now() - stalled_after)
+   WHERE (d.status = 'processing' AND d.updated_at < now() - document_stalled_after)
       OR (d.status = 'queued' AND d.updated_at < now() - queued_after)
 $$;
 --> statement-breakpoint
-REVOKE ALL ON FUNCTION app_stalled_work(interval, interval) FROM PUBLIC;
+REVOKE ALL ON FUNCTION app_stalled_work(interval, interval, interval) FROM PUBLIC;
 --> statement-breakpoint
-GRANT EXECUTE ON FUNCTION app_stalled_work(interval, interval) TO app_system;
+GRANT EXECUTE ON FUNCTION app_stalled_work(interval, interval, interval) TO app_system;
 --> statement-breakpoint
 -- Keeps that sweep an index scan over the few documents in flight, whatever the table's size.
 CREATE INDEX knowledge_documents_in_flight_idx ON knowledge_documents (status, updated_at)

@@ -33,7 +33,10 @@ export function isPrivateAddress(address: string): boolean {
 
 export type FetchLimits = { maxBytes: number; timeoutMs: number; maxRedirects: number; allowedHosts: readonly string[] };
 
-export type FetchedPage = { url: string; bytes: Buffer; contentType: string | undefined };
+export type FetchedPage = { url: string; bytes: Buffer; contentType: string | undefined; status: number; headers: http.IncomingHttpHeaders };
+
+/** Extra request headers (conditional requests), and statuses handed back instead of thrown (304, 404, 410). */
+export type FetchOptions = { headers?: Record<string, string>; passStatuses?: readonly number[] };
 
 function guardedLookup(allowedHosts: readonly string[]) {
   return (hostname: string, options: object, callback: (error: Error | null, address: string | LookupAddress[], family?: number) => void) => {
@@ -65,21 +68,21 @@ function checkUrl(raw: string, allowedHosts: readonly string[]): URL {
   return url;
 }
 
-function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal) {
-  return new Promise<{ status: number; location?: string; contentType?: string; bytes: Buffer }>((resolve, reject) => {
+function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal, extraHeaders: Record<string, string> = {}) {
+  return new Promise<{ status: number; location?: string; contentType?: string; bytes: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const request = client.get(
       url,
       {
         lookup: guardedLookup(limits.allowedHosts) as never,
-        headers: { 'user-agent': 'AssistantPlatform-KnowledgeImport/1.0', accept: 'text/html,application/xhtml+xml,text/plain,application/pdf;q=0.9,*/*;q=0.5' },
+        headers: { 'user-agent': 'AssistantPlatform-KnowledgeImport/1.0', accept: 'text/html,application/xhtml+xml,text/plain,application/pdf;q=0.9,*/*;q=0.5', ...extraHeaders },
         signal,
       },
       (response) => {
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           response.resume();
-          return resolve({ status, location: response.headers.location, bytes: Buffer.alloc(0) });
+          return resolve({ status, location: response.headers.location, bytes: Buffer.alloc(0), headers: response.headers });
         }
         const declared = Number(response.headers['content-length'] ?? 0);
         if (declared > limits.maxBytes) {
@@ -95,7 +98,7 @@ function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal) {
             reject(new ExtractionError(`The page is larger than the ${Math.round(limits.maxBytes / 1_048_576)} MB limit.`));
           } else chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status, contentType: response.headers['content-type'], bytes: Buffer.concat(chunks) }));
+        response.on('end', () => resolve({ status, contentType: response.headers['content-type'], bytes: Buffer.concat(chunks), headers: response.headers }));
         response.on('error', reject);
       },
     );
@@ -103,24 +106,25 @@ function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal) {
   });
 }
 
-export async function fetchPage(rawUrl: string, limits: FetchLimits): Promise<FetchedPage> {
+export async function fetchPage(rawUrl: string, limits: FetchLimits, options: FetchOptions = {}): Promise<FetchedPage> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let url = checkUrl(rawUrl, limits.allowedHosts);
   for (let redirects = 0; ; redirects++) {
     let response;
     try {
-      response = await requestOnce(url, limits, signal);
+      response = await requestOnce(url, limits, signal, options.headers);
     } catch (error) {
       if (error instanceof ExtractionError) throw error;
       if (signal.aborted) throw new ExtractionError(`The page did not load within ${limits.timeoutMs / 1000} seconds.`);
       throw new ExtractionError(`The page could not be fetched (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
     }
-    if (response.location && response.status >= 300 && response.status < 400) {
+    const passed = options.passStatuses?.includes(response.status) ?? false;
+    if (response.location && response.status >= 300 && response.status < 400 && !passed) {
       if (redirects >= limits.maxRedirects) throw new ExtractionError(`The page redirected more than ${limits.maxRedirects} times.`);
       url = checkUrl(new URL(response.location, url).toString(), limits.allowedHosts);
       continue;
     }
-    if (response.status >= 400) throw new ExtractionError(`The site answered with HTTP ${response.status}.`);
-    return { url: url.toString(), bytes: response.bytes, contentType: response.contentType };
+    if (response.status >= 400 && !passed) throw new ExtractionError(`The site answered with HTTP ${response.status}.`);
+    return { url: url.toString(), bytes: response.bytes, contentType: response.contentType, status: response.status, headers: response.headers };
   }
 }
