@@ -112,6 +112,9 @@ class Crawl {
   private readonly allowedPath: (url: string) => boolean;
   private readonly gate: HostGate;
   private readonly delays = new Map<string, number>();
+  // Which page of this run took which text: the check and the claim happen without an await
+  // in between, so two pages with the same text fetched side by side cannot both be indexed.
+  private readonly textOwners = new Map<string, string>();
   private truncated = false;
   private firstProblem: string | undefined;
 
@@ -278,6 +281,9 @@ class Crawl {
     if (contentHash === page.rejectedHash) {
       return this.finish(page, { status: page.documentId ? 'active' : 'excluded', statusReason: 'This version was rejected in review.', missCount: 0 }, { pagesUnchanged: 1 });
     }
+    const owner = this.textOwners.get(contentHash);
+    if (owner && owner !== page.url) return this.recordMiss(page, `Same text as ${owner}.`, 'duplicate');
+    this.textOwners.set(contentHash, page.url);
     const twin = await this.tx((tx) => findPageWithHash(tx, this.tenantId, this.source.id, contentHash, page.id));
     if (twin) return this.recordMiss(page, `Same text as ${twin.url}.`, 'duplicate');
 
