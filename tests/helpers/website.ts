@@ -8,7 +8,7 @@ import { gzipSync } from 'node:zlib';
 // slow pages, robots.txt and sitemaps (plain, gzipped, indexes).
 
 export type SitePage = {
-  body: string | Buffer;
+  body?: string | Buffer;
   status?: number;
   contentType?: string;
   /** Answer conditional requests with an ETag derived from the body. */
@@ -88,7 +88,7 @@ export async function startWebsite(port = 0, host = '127.0.0.1'): Promise<Websit
         record(page.status ?? 301);
         return response.writeHead(page.status ?? 301, { location: page.redirect }).end();
       }
-      const body = Buffer.isBuffer(page.body) ? page.body : Buffer.from(page.body);
+      const body = Buffer.isBuffer(page.body) ? page.body : Buffer.from(page.body ?? '');
       const headers: Record<string, string> = { 'content-type': page.contentType ?? 'text/html; charset=utf-8' };
       if (page.etag) {
         headers.etag = `"${createHash('sha1').update(body).digest('hex').slice(0, 16)}"`;

@@ -46,7 +46,7 @@ describe('website and sitemap crawl', () => {
     const documents = await documentsOf(db, source.id);
     const paths = documents.map((document) => new URL(document.sourceUrl!).pathname).sort();
     // /a and /copy-of-a carry the same text: whichever is read first is indexed, once.
-    const shipping = paths.filter((path) => path === '/a' || path === '/copy-of-a');
+    const shipping: string[] = paths.filter((path) => path === '/a' || path === '/copy-of-a');
     expect(shipping).toHaveLength(1);
     expect(paths.filter((path) => !shipping.includes(path))).toEqual(['/', '/b', '/b-new', '/deep/1', '/deep/2', '/warranty']);
     expect(documents.every((document) => document.status === 'ready' && document.chunkCount > 0)).toBe(true);
