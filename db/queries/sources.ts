@@ -219,6 +219,15 @@ export async function addToFrontier(tx: Transaction, tenantId: string, sourceId:
   return rows.length;
 }
 
+/** The pages a source holds (indexed, waiting for review, or missed once), for a re-sync to visit again. */
+export async function knownPages(tx: Transaction, tenantId: string, sourceId: string) {
+  return tx
+    .select({ url: sourcePages.url, depth: sourcePages.depth })
+    .from(sourcePages)
+    .where(and(eq(sourcePages.tenantId, tenantId), eq(sourcePages.sourceId, sourceId), inArray(sourcePages.status, ['active', 'missing', 'review'])))
+    .orderBy(asc(sourcePages.depth), asc(sourcePages.url));
+}
+
 /** Every address the sync has found so far, finished or not (what a resumed sync starts from). */
 export async function frontierUrls(tx: Transaction, tenantId: string, sourceId: string, syncId: string): Promise<string[]> {
   const rows = await tx

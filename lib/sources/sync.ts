@@ -10,6 +10,7 @@ import {
   frontierUrls,
   getSource,
   getSync,
+  knownPages,
   nextFrontierPages,
   pagesMissedBySync,
   stageDocumentText,
@@ -187,6 +188,14 @@ class Crawl {
       if (urls.length === 0) throw new SourceProblem(sitemap.urls.length ? 'The sitemap lists no page that the patterns, the site boundary and robots.txt allow.' : 'The sitemap lists no pages.');
     } else {
       await this.enqueue([start], 0);
+      // A page that answers 304 shows no links, so the pages it led to last time are visited
+      // from what the source already holds; a gone one then answers 404 and is counted missing.
+      if (source.kind === 'website') {
+        const known = (await this.tx((tx) => knownPages(tx, this.tenantId, source.id))).filter((page) => this.inScope(page.url));
+        for (const depth of [...new Set(known.map((page) => page.depth))].sort((a, b) => a - b)) {
+          await this.enqueue(known.filter((page) => page.depth === depth).map((page) => page.url), depth);
+        }
+      }
     }
 
     for (;;) {

@@ -24,7 +24,7 @@ describe('website and sitemap crawl', () => {
     site.pages.set('/old-b', { redirect: '/b-new' });
     site.pages.set('/b-new', { body: article('Returns moved', 'The returns desk moved to the second floor of the Utrecht office.') });
     site.pages.set('/to-metadata', { redirect: 'http://169.254.169.254/latest/meta-data/', status: 302 });
-    site.pages.set('/slow', { body: article('Slow page', 'This page answers too late.'), delayMs: 4000 });
+    site.pages.set('/slow', { body: article('Slow page', 'This page answers too late.'), delayMs: 6000 });
     site.pages.set('/canonical-alias', { body: article('Warranty', 'The warranty covers two years of normal use.', [], `<link rel="canonical" href="${o}/warranty">`) });
     site.pages.set('/warranty', { body: article('Warranty', 'The warranty covers two years of normal use.') });
     site.pages.set('/private/secret', { body: article('Secret', 'Nobody may crawl this.') });

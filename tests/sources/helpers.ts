@@ -8,7 +8,8 @@ import { runSync, type SyncRuntime } from '@/lib/sources/sync';
 
 export const testRuntime = (overrides: Partial<SyncRuntime> = {}): SyncRuntime => ({
   embedder: localEmbedder,
-  limits: { maxBytes: 1_048_576, timeoutMs: 1500, maxRedirects: 3, allowedHosts: ['127.0.0.1'] },
+  // Generous: the machine running the tests may be busy; the slow-page test sets its own.
+  limits: { maxBytes: 1_048_576, timeoutMs: 8000, maxRedirects: 3, allowedHosts: ['127.0.0.1'] },
   hostConcurrency: 2,
   stalledSeconds: 120,
   heartbeatMs: 60_000,
