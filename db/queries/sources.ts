@@ -352,3 +352,12 @@ export async function markChangeReviewed(tx: Transaction, tenantId: string, chan
     .returning();
   return change;
 }
+
+/** What the Overview warns about: documents that failed to index and sources whose latest sync failed. */
+export async function countFailingWork(tx: Transaction, tenantId: string): Promise<{ documents: number; syncs: number }> {
+  const [documents] = await tx
+    .select({ n: count() })
+    .from(knowledgeDocuments)
+    .where(and(eq(knowledgeDocuments.tenantId, tenantId), eq(knowledgeDocuments.status, 'failed')));
+  return { documents: documents?.n ?? 0, syncs: (await listFailedSyncs(tx, tenantId)).length };
+}
