@@ -17,6 +17,8 @@ process.env.E2E_OIDC_PORT = String(oidcPort);
 // Another origin that embeds the widget (e2e/third-party-site.ts).
 const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 3);
 process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);
+// The website the sources spec crawls (started by the spec itself, so it can change pages).
+process.env.E2E_WEBSITE_PORT = String(Number(process.env.E2E_WEBSITE_PORT ?? port + 4));
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -84,6 +86,8 @@ export default defineConfig({
       OPENAI_API_KEY: 'e2e-model-key',
       OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
       LLM_DEFAULT_MODEL: 'gpt-4o-mini',
+      // The local website the sources spec crawls lives on a loopback address.
+      KNOWLEDGE_URL_ALLOWLIST: '127.0.0.1',
     },
     reuseExistingServer: false,
     timeout: 120_000,

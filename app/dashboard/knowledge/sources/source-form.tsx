@@ -118,10 +118,10 @@ export function SourceForm({ initial = NEW_SOURCE }: { initial?: SourceFormValue
         </details>
       )}
       <div className="grid gap-4 sm:grid-cols-2">
-        <Field label="Category (optional)" name="category" id={editing ? 'source-category' : 'new-source-category'} errors={errors.category}>
+        <Field label="Category for its documents (optional)" name="category" id={editing ? 'source-category' : 'new-source-category'} errors={errors.category}>
           <TextInput name="category" id={editing ? 'source-category' : 'new-source-category'} defaultValue={value('category')} maxLength={60} errors={errors.category} />
         </Field>
-        <Field label="Tags (optional, comma-separated)" name="tags" id={editing ? 'source-tags' : 'new-source-tags'} errors={errors.tags}>
+        <Field label="Tags for its documents (comma-separated)" name="tags" id={editing ? 'source-tags' : 'new-source-tags'} errors={errors.tags}>
           <TextInput name="tags" id={editing ? 'source-tags' : 'new-source-tags'} defaultValue={value('tags')} maxLength={500} errors={errors.tags} />
         </Field>
       </div>
