@@ -44,7 +44,7 @@ export async function benchSources(db: Database) {
     const s = outcome.sync;
     const answered304 = site.requests.slice(requestsBefore).filter((request) => request.status === 304).length;
     console.log(
-      `${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s  ${(s.pagesDone / seconds).toFixed(0).padStart(5)} pages/s   new ${s.pagesNew}, changed ${s.pagesChanged}, unchanged ${s.pagesUnchanged} (${answered304} by 304)`,
+      `${label.padEnd(34)} ${seconds.toFixed(1).padStart(6)} s  ${(s.pagesDone / seconds).toFixed(0).padStart(5)} pages/s   new ${s.pagesNew}, changed ${s.pagesChanged}, unchanged ${s.pagesUnchanged} (${answered304} by 304), failed ${s.pagesFailed}`,
     );
     return seconds;
   };
