@@ -43,7 +43,7 @@ describe('crawl addresses', () => {
 
 describe('host politeness', () => {
   it('runs one request at a time per host with a delay, hosts in parallel', async () => {
-    const starts: Record<string, number[]> = { a: [], b: [] };
+    const starts: Record<'a' | 'b', number[]> = { a: [], b: [] };
     const gate = new HostGate((host) => (host === 'a' ? { concurrency: 1, delayMs: 100 } : { concurrency: 2, delayMs: 0 }));
     const task = (host: 'a' | 'b') => gate.run(host, async () => {
       starts[host].push(Date.now());
