@@ -21,6 +21,9 @@ process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);
 const mailSmtpPort = Number(process.env.E2E_MAIL_SMTP_PORT ?? port + 4);
 const mailHttpPort = Number(process.env.E2E_MAIL_HTTP_PORT ?? port + 5);
 process.env.E2E_MAILBOX_URL = `http://127.0.0.1:${mailHttpPort}`;
+// The website the sources spec crawls (started by the spec itself, so it can change pages).
+const websitePort = Number(process.env.E2E_WEBSITE_PORT ?? port + 6);
+process.env.E2E_WEBSITE_PORT = String(websitePort);
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -98,6 +101,9 @@ export default defineConfig({
       OPENAI_API_KEY: 'e2e-model-key',
       OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
       LLM_DEFAULT_MODEL: 'gpt-4o-mini',
+      // The local website the sources spec crawls lives on a loopback address.
+      // The local website is on a private address and a non-web port: both need the allow-list.
+      KNOWLEDGE_URL_ALLOWLIST: `127.0.0.1:${websitePort}`,
     },
     reuseExistingServer: false,
     timeout: 120_000,

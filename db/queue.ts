@@ -10,12 +10,21 @@ import { processSingleton } from './process-singleton';
 export const QUEUES = {
   ingestDocument: 'ingest-document',
   rollUpCosts: 'roll-up-costs',
+  syncSource: 'sync-source',
+  // One pg-boss schedule per source (keyed by its id) sends here; the handler starts a sync.
+  scheduledSourceSync: 'scheduled-source-sync',
+  recoverStalledWork: 'recover-stalled-work',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
 export const ROLLUP_SCHEDULE = '* * * * *';
 
 export type IngestDocumentJob = { tenantId: string; documentId: string };
+export type SyncSourceJob = { tenantId: string; syncId: string };
+export type ScheduledSourceSyncJob = { tenantId: string; sourceId: string };
+
+/** The sweep for stalled syncs and documents runs every minute (one job per minute across instances). */
+export const RECOVERY_SCHEDULE = '* * * * *';
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -38,6 +47,17 @@ async function startQueue(): Promise<PgBoss> {
     // At most one run queued and one active: a slow run never piles up a backlog.
     await boss.createQueue(QUEUES.rollUpCosts, { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.syncSource))) {
+    // A long crawl beats a heartbeat; the stalled-work sweep, not expiry, notices a dead worker
+    // and a resumed sync continues where it stopped.
+    await boss.createQueue(QUEUES.syncSource, { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 4 * 60 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.scheduledSourceSync))) {
+    await boss.createQueue(QUEUES.scheduledSourceSync, { retryLimit: 2, retryDelay: 30, expireInSeconds: 5 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.recoverStalledWork))) {
+    await boss.createQueue(QUEUES.recoverStalledWork, { policy: 'stately', retryLimit: 1, expireInSeconds: 5 * 60 });
+  }
   return boss;
 }
 
@@ -51,4 +71,9 @@ export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
   const boss = await getQueue();
   // One pending job per document: re-indexing twice in a row indexes once.
   await boss.send(QUEUES.ingestDocument, job, { singletonKey: job.documentId });
+}
+
+export async function enqueueSourceSync(job: SyncSourceJob): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.syncSource, job, { singletonKey: job.syncId });
 }

@@ -410,6 +410,8 @@ export const knowledgeDocuments = pgTable(
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
     sourceType: text('source_type', { enum: ['upload', 'url', 'text'] }).notNull(),
     sourceUrl: text('source_url'),
+    // The source (website, sitemap, page) the document was crawled from; NULL for uploads.
+    sourceId: uuid('source_id'),
     fileName: text('file_name'),
     mimeType: text('mime_type'),
     sizeBytes: integer('size_bytes').notNull().default(0),
@@ -432,6 +434,8 @@ export const knowledgeDocuments = pgTable(
     index('knowledge_documents_tenant_category_idx').on(t.tenantId, t.category),
     index('knowledge_documents_tags_idx').using('gin', t.tags),
     unique('knowledge_documents_tenant_id_unique').on(t.tenantId, t.id),
+    index('knowledge_documents_tenant_source_idx').on(t.tenantId, t.sourceId),
+    foreignKey({ columns: [t.tenantId, t.sourceId], foreignColumns: [sources.tenantId, sources.id] }).onDelete('cascade'),
   ],
 );
 export type KnowledgeDocument = typeof knowledgeDocuments.$inferSelect;
@@ -491,6 +495,184 @@ export const knowledgeChunks = pgTable(
 );
 export type KnowledgeChunk = typeof knowledgeChunks.$inferSelect;
 export type NewKnowledgeChunk = typeof knowledgeChunks.$inferInsert;
+
+// ==================== KNOWLEDGE SOURCES (crawled websites, sitemaps, pages) ====================
+// A source is a set of documents that came from one place and is kept in step with it. Not to be
+// confused with knowledge_sources above, which holds an upload's bytes until they are extracted.
+
+export const SOURCE_KINDS = ['page', 'website', 'sitemap'] as const;
+export const SOURCE_SCHEDULES = ['off', 'daily', 'weekly', 'cron'] as const;
+export const SYNC_STATUSES = ['queued', 'running', 'done', 'failed'] as const;
+export const SYNC_TRIGGERS = ['created', 'manual', 'schedule', 'retry'] as const;
+export const SOURCE_PAGE_STATUSES = ['pending', 'active', 'duplicate', 'excluded', 'missing', 'retired', 'failed', 'review'] as const;
+export const SOURCE_CHANGE_KINDS = ['new', 'changed', 'removed'] as const;
+export const SOURCE_CHANGE_STATUSES = ['pending', 'approved', 'rejected'] as const;
+
+export type SourceKind = (typeof SOURCE_KINDS)[number];
+export type SourceSchedule = (typeof SOURCE_SCHEDULES)[number];
+export type SyncStatus = (typeof SYNC_STATUSES)[number];
+export type SourcePageStatus = (typeof SOURCE_PAGE_STATUSES)[number];
+
+export type CrawlSettings = {
+  /** Only pages on the start URL's host (www. or not) are taken. */
+  sameSite: boolean;
+  /** Path patterns with `*` wildcards (`/docs/*`); empty include means every path. */
+  include: string[];
+  exclude: string[];
+  maxPages: number;
+  /** Link hops from the start URL (website crawls). */
+  maxDepth: number;
+};
+
+export const sources = pgTable(
+  'sources',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    kind: text('kind', { enum: SOURCE_KINDS }).notNull(),
+    // The start page, the sitemap, or the single page.
+    url: text('url').notNull(),
+    crawl: jsonb('crawl').$type<CrawlSettings>().notNull(),
+    schedule: text('schedule', { enum: SOURCE_SCHEDULES }).notNull().default('off'),
+    // The pg-boss cron expression (UTC) behind any schedule but `off`.
+    cron: text('cron'),
+    // Changes wait as pending until someone approves them.
+    reviewChanges: boolean('review_changes').notNull().default(false),
+    category: text('category'),
+    tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    lastSyncedAt: timestamp('last_synced_at', { withTimezone: true }),
+    nextSyncAt: timestamp('next_sync_at', { withTimezone: true }),
+    // The schedule occurrence last claimed: a second worker firing the same occurrence does nothing.
+    lastScheduledFor: timestamp('last_scheduled_for', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    unique('sources_tenant_id_unique').on(t.tenantId, t.id),
+    index('sources_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+  ],
+);
+export type Source = typeof sources.$inferSelect;
+export type NewSource = typeof sources.$inferInsert;
+
+export type SyncEstimate = { pages: number; tokens: number; costUsd: string; model: string };
+
+// One run of a source's sync: what the pipeline view shows (queued, running with progress, done,
+// failed with the reason) and what a crash resumes from.
+export const sourceSyncs = pgTable(
+  'source_syncs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sourceId: uuid('source_id').notNull(),
+    trigger: text('trigger', { enum: SYNC_TRIGGERS }).notNull(),
+    status: text('status', { enum: SYNC_STATUSES }).notNull().default('queued'),
+    statusReason: text('status_reason'),
+    // Counters shown as progress; pagesFound grows while a website is being discovered.
+    pagesFound: integer('pages_found').notNull().default(0),
+    pagesDone: integer('pages_done').notNull().default(0),
+    pagesNew: integer('pages_new').notNull().default(0),
+    pagesChanged: integer('pages_changed').notNull().default(0),
+    pagesUnchanged: integer('pages_unchanged').notNull().default(0),
+    pagesRetired: integer('pages_retired').notNull().default(0),
+    pagesFailed: integer('pages_failed').notNull().default(0),
+    pagesSkipped: integer('pages_skipped').notNull().default(0),
+    // The page cap stopped discovery: pages not reached are not counted as missing.
+    truncated: boolean('truncated').notNull().default(false),
+    // How many times a worker took this sync up (a crash or a stall adds one).
+    attempts: integer('attempts').notNull().default(0),
+    estimate: jsonb('estimate').$type<SyncEstimate>(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    heartbeatAt: timestamp('heartbeat_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sourceId], foreignColumns: [sources.tenantId, sources.id] }).onDelete('cascade'),
+    unique('source_syncs_tenant_id_unique').on(t.tenantId, t.id),
+    index('source_syncs_tenant_source_created_idx').on(t.tenantId, t.sourceId, t.createdAt.desc()),
+    index('source_syncs_status_idx').on(t.status, t.heartbeatAt),
+    // At most one sync of a source waiting or running at a time.
+    uniqueIndex('source_syncs_one_active_idx').on(t.tenantId, t.sourceId).where(sql`${t.status} in ('queued', 'running')`),
+  ],
+);
+export type SourceSync = typeof sourceSyncs.$inferSelect;
+
+// Every address a source has met: its validators (ETag, Last-Modified), the hash of its extracted
+// text, how many syncs in a row missed it, and the document it feeds.
+export const sourcePages = pgTable(
+  'source_pages',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sourceId: uuid('source_id').notNull(),
+    url: text('url').notNull(),
+    // ON DELETE SET NULL (document_id) is added by hand in the security migration.
+    documentId: uuid('document_id'),
+    status: text('status', { enum: SOURCE_PAGE_STATUSES }).notNull().default('pending'),
+    statusReason: text('status_reason'),
+    depth: smallint('depth').notNull().default(0),
+    title: text('title'),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    contentHash: text('content_hash'),
+    // A change someone rejected in review is not proposed again.
+    rejectedHash: text('rejected_hash'),
+    missCount: smallint('miss_count').notNull().default(0),
+    // The sync that found the page and the last one that finished with it: the difference is
+    // the frontier a resumed sync picks up.
+    discoveredInSync: uuid('discovered_in_sync'),
+    checkedInSync: uuid('checked_in_sync'),
+    lastCheckedAt: timestamp('last_checked_at', { withTimezone: true }),
+    lastChangedAt: timestamp('last_changed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sourceId], foreignColumns: [sources.tenantId, sources.id] }).onDelete('cascade'),
+    unique('source_pages_tenant_id_unique').on(t.tenantId, t.id),
+    uniqueIndex('source_pages_source_url_idx').on(t.tenantId, t.sourceId, t.url),
+    index('source_pages_source_discovered_idx').on(t.tenantId, t.sourceId, t.discoveredInSync),
+    index('source_pages_source_hash_idx').on(t.tenantId, t.sourceId, t.contentHash),
+    index('source_pages_document_idx').on(t.tenantId, t.documentId),
+  ],
+);
+export type SourcePage = typeof sourcePages.$inferSelect;
+
+// A change waiting for review (sources with reviewChanges): the new extracted text, shown as a
+// diff against the document's current text until someone approves or rejects it.
+export const sourceChanges = pgTable(
+  'source_changes',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sourceId: uuid('source_id').notNull(),
+    pageId: uuid('page_id').notNull(),
+    kind: text('kind', { enum: SOURCE_CHANGE_KINDS }).notNull(),
+    status: text('status', { enum: SOURCE_CHANGE_STATUSES }).notNull().default('pending'),
+    url: text('url').notNull(),
+    title: text('title'),
+    content: text('content'),
+    contentHash: text('content_hash'),
+    etag: text('etag'),
+    lastModified: text('last_modified'),
+    reviewedBy: uuid('reviewed_by').references(() => users.id, { onDelete: 'set null' }),
+    reviewedAt: timestamp('reviewed_at', { withTimezone: true }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sourceId], foreignColumns: [sources.tenantId, sources.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.pageId], foreignColumns: [sourcePages.tenantId, sourcePages.id] }).onDelete('cascade'),
+    index('source_changes_tenant_source_status_idx').on(t.tenantId, t.sourceId, t.status),
+    // One pending change per page: a newer version replaces the one waiting.
+    uniqueIndex('source_changes_one_pending_idx').on(t.tenantId, t.pageId).where(sql`${t.status} = 'pending'`),
+  ],
+);
+export type SourceChange = typeof sourceChanges.$inferSelect;
 
 // ==================== COSTS ====================
 

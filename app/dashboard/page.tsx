@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { Card } from '@/components/ui/card';
 import { getOverviewStats } from '@/db/queries/overview';
+import { countFailingWork } from '@/db/queries/sources';
 import { withDashboardTenant } from '@/lib/auth/session';
 import { formatUsd, percentOf } from '@/lib/format';
 
@@ -18,13 +19,29 @@ function Stat({ label, value, detail }: { label: string; value: string; detail?:
 }
 
 export default async function OverviewPage() {
-  const stats = await withDashboardTenant((tx, { tenantId }) => getOverviewStats(tx, tenantId));
+  const { stats, failing } = await withDashboardTenant(async (tx, { tenantId }) => ({
+    stats: await getOverviewStats(tx, tenantId),
+    failing: await countFailingWork(tx, tenantId),
+  }));
   const used = stats.spend.capUsd ? percentOf(stats.spend.monthToDateUsd, stats.spend.capUsd) : null;
   const nothingYet = stats.conversations.last30Days === 0 && stats.documents.total === 0;
 
   return (
     <div className="flex flex-col gap-6">
       <h1 className="text-2xl font-semibold">Overview</h1>
+      {failing.documents + failing.syncs > 0 && (
+        <div role="alert" className="rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-sm text-red-900 dark:border-red-900 dark:bg-red-950 dark:text-red-200">
+          Knowledge needs attention:{' '}
+          {[
+            failing.syncs && `${failing.syncs} ${failing.syncs === 1 ? 'source' : 'sources'} failed to sync`,
+            failing.documents && `${failing.documents} ${failing.documents === 1 ? 'document' : 'documents'} failed to index`,
+          ]
+            .filter(Boolean)
+            .join(' and ')}
+          .{' '}
+          <Link href="/dashboard/knowledge" className="font-medium underline">See why and retry →</Link>
+        </div>
+      )}
       {nothingYet && (
         <Card title="Welcome" description="Your workspace is ready. Invite your team, then add the knowledge your assistant should answer from.">
           <Link href="/dashboard/team" className="text-sm font-medium text-indigo-600 hover:underline dark:text-indigo-400">

@@ -8,6 +8,7 @@ import { closeInterruptedReplies } from '@/lib/ai/engine';
 import { rollUpCosts } from '@/lib/costs/rollup';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
+import { recoverStalledWork, startSourceWorkers } from '@/lib/sources/jobs';
 
 /**
  * When the embedding model changes (EMBEDDING_PROVIDER / EMBEDDING_MODEL), every ready
@@ -68,8 +69,10 @@ export async function startWorkers(): Promise<void> {
   });
   // Idempotent: every worker registers the same schedule; pg-boss creates one job per minute.
   await boss.schedule(QUEUES.rollUpCosts, ROLLUP_SCHEDULE);
+  await startSourceWorkers(boss);
   const queued = await reembedStaleDocuments();
   if (queued) console.log(`Re-embedding ${queued} documents with the configured embedding model.`);
   const interrupted = await closeInterruptedReplies();
   if (interrupted) console.log(`Closed ${interrupted} replies interrupted by a previous shutdown.`);
+  await recoverStalledWork().catch((error) => console.error('Could not recover stalled work', error));
 }

@@ -53,19 +53,22 @@ export const DEFAULT_PORTS: readonly number[] = [80, 443];
 
 export type FetchLimits = { maxBytes: number; timeoutMs: number; maxRedirects: number; allowedHosts: readonly string[] };
 
-export type FetchedPage = { url: string; bytes: Buffer; contentType: string | undefined };
+export type FetchedPage = { url: string; bytes: Buffer; contentType: string | undefined; status: number; headers: http.IncomingHttpHeaders };
+
+/** Extra request headers (conditional requests), and statuses handed back instead of thrown (304, 404, 410). */
+export type FetchOptions = { headers?: Record<string, string>; passStatuses?: readonly number[] };
 
 const portOf = (url: URL) => (url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80);
 
 const bareHost = (host: string) => host.replace(/^\[|\]$/g, '').toLowerCase();
 
 /** An allow-list entry: `host`, `host:port`, `ipv6` or `[ipv6]:port`, normalised as a URL host. */
-function parseAllowEntry(entry: string): { host: string; port?: number } | undefined {
-  const match = /^\[(.+)\](?::(\d+))?$/.exec(entry) ?? (isIP(entry) === 6 ? [entry, entry] : /^([^:]+)(?::(\d+))?$/.exec(entry));
+function parseAllowEntry(entry: string): { host: string; port?: number | '*' } | undefined {
+  const match = /^\[(.+)\](?::(\d+|\*))?$/.exec(entry) ?? (isIP(entry) === 6 ? [entry, entry] : /^([^:]+)(?::(\d+|\*))?$/.exec(entry));
   if (!match) return undefined;
   try {
     const host = new URL(`http://${isIP(match[1]!) === 6 ? `[${match[1]}]` : match[1]}/`).hostname;
-    return { host: bareHost(host), port: match[2] ? Number(match[2]) : undefined };
+    return { host: bareHost(host), port: match[2] === '*' ? '*' : match[2] ? Number(match[2]) : undefined };
   } catch {
     return undefined;
   }
@@ -73,7 +76,8 @@ function parseAllowEntry(entry: string): { host: string; port?: number } | undef
 
 /**
  * Whether the operator's allow-list (KNOWLEDGE_URL_ALLOWLIST) trusts this address: an entry
- * `host` covers that host on ports 80 and 443, `host:port` that host on that port. A trusted
+ * `host` covers that host on ports 80 and 443, `host:port` that host on that port, `host:*` on
+ * any port (a development machine's local servers). A trusted
  * target may resolve to a private address.
  */
 export function isAllowListed(url: URL, allowedHosts: readonly string[]): boolean {
@@ -82,6 +86,7 @@ export function isAllowListed(url: URL, allowedHosts: readonly string[]): boolea
   return allowedHosts.some((raw) => {
     const entry = parseAllowEntry(raw);
     if (!entry || entry.host !== host) return false;
+    if (entry.port === '*') return true;
     return entry.port === undefined ? DEFAULT_PORTS.includes(port) : entry.port === port;
   });
 }
@@ -120,21 +125,21 @@ function checkUrl(raw: string, allowedHosts: readonly string[]): URL {
   return url;
 }
 
-function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal) {
-  return new Promise<{ status: number; location?: string; contentType?: string; bytes: Buffer }>((resolve, reject) => {
+function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal, extraHeaders: Record<string, string> = {}) {
+  return new Promise<{ status: number; location?: string; contentType?: string; bytes: Buffer; headers: http.IncomingHttpHeaders }>((resolve, reject) => {
     const client = url.protocol === 'https:' ? https : http;
     const request = client.get(
       url,
       {
         lookup: guardedLookup(isAllowListed(url, limits.allowedHosts)) as never,
-        headers: { 'user-agent': 'AssistantPlatform-KnowledgeImport/1.0', accept: 'text/html,application/xhtml+xml,text/plain,application/pdf;q=0.9,*/*;q=0.5' },
+        headers: { 'user-agent': 'AssistantPlatform-KnowledgeImport/1.0', accept: 'text/html,application/xhtml+xml,text/plain,application/pdf;q=0.9,*/*;q=0.5', ...extraHeaders },
         signal,
       },
       (response) => {
         const status = response.statusCode ?? 0;
         if (status >= 300 && status < 400) {
           response.resume();
-          return resolve({ status, location: response.headers.location, bytes: Buffer.alloc(0) });
+          return resolve({ status, location: response.headers.location, bytes: Buffer.alloc(0), headers: response.headers });
         }
         const declared = Number(response.headers['content-length'] ?? 0);
         if (declared > limits.maxBytes) {
@@ -150,7 +155,7 @@ function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal) {
             reject(new ExtractionError(`The page is larger than the ${Math.round(limits.maxBytes / 1_048_576)} MB limit.`));
           } else chunks.push(chunk);
         });
-        response.on('end', () => resolve({ status, contentType: response.headers['content-type'], bytes: Buffer.concat(chunks) }));
+        response.on('end', () => resolve({ status, contentType: response.headers['content-type'], bytes: Buffer.concat(chunks), headers: response.headers }));
         response.on('error', reject);
       },
     );
@@ -158,24 +163,25 @@ function requestOnce(url: URL, limits: FetchLimits, signal: AbortSignal) {
   });
 }
 
-export async function fetchPage(rawUrl: string, limits: FetchLimits): Promise<FetchedPage> {
+export async function fetchPage(rawUrl: string, limits: FetchLimits, options: FetchOptions = {}): Promise<FetchedPage> {
   const signal = AbortSignal.timeout(limits.timeoutMs);
   let url = checkUrl(rawUrl, limits.allowedHosts);
   for (let redirects = 0; ; redirects++) {
     let response;
     try {
-      response = await requestOnce(url, limits, signal);
+      response = await requestOnce(url, limits, signal, options.headers);
     } catch (error) {
       if (error instanceof ExtractionError) throw error;
       if (signal.aborted) throw new ExtractionError(`The page did not load within ${limits.timeoutMs / 1000} seconds.`);
       throw new ExtractionError(`The page could not be fetched (${(error as NodeJS.ErrnoException).code ?? (error as Error).message}).`);
     }
-    if (response.location && response.status >= 300 && response.status < 400) {
+    const passed = options.passStatuses?.includes(response.status) ?? false;
+    if (response.location && response.status >= 300 && response.status < 400 && !passed) {
       if (redirects >= limits.maxRedirects) throw new ExtractionError(`The page redirected more than ${limits.maxRedirects} times.`);
       url = checkUrl(new URL(response.location, url).toString(), limits.allowedHosts);
       continue;
     }
-    if (response.status >= 400) throw new ExtractionError(`The site answered with HTTP ${response.status}.`);
-    return { url: url.toString(), bytes: response.bytes, contentType: response.contentType };
+    if (response.status >= 400 && !passed) throw new ExtractionError(`The site answered with HTTP ${response.status}.`);
+    return { url: url.toString(), bytes: response.bytes, contentType: response.contentType, status: response.status, headers: response.headers };
   }
 }

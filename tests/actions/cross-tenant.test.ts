@@ -4,6 +4,7 @@ import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
+import * as sources from '@/app/dashboard/knowledge/sources/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
@@ -58,6 +59,11 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'delete conversation', run: () => conversations.deleteConversation.run(asOwnerOfB(), { sessionId: a.sessionId }) },
     { name: 'remove budget threshold', run: () => costs.removeBudgetThreshold.run(asOwnerOfB(), { thresholdId: a.budgetThresholdId }) },
     { name: 'resolve budget alert', run: () => costs.resolveAlert.run(asOwnerOfB(), { alertId: a.budgetAlertId }) },
+    { name: 'change source settings', run: () => sources.updateSourceSettings.run(asOwnerOfB(), { sourceId: a.sourceId, schedule: 'off' }) },
+    { name: 'sync source now', run: () => sources.syncSourceNow.run(asOwnerOfB(), { sourceId: a.sourceId }) },
+    { name: 'retry sync', run: () => sources.retrySync.run(asOwnerOfB(), { syncId: a.failedSyncId }) },
+    { name: 'approve change', run: () => sources.reviewSourceChange.run(asOwnerOfB(), { changeId: a.pendingChangeId, decision: 'approve' }) },
+    { name: 'delete source', run: () => sources.removeSource.run(asOwnerOfB(), { sourceId: a.sourceId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

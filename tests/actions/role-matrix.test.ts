@@ -4,6 +4,7 @@ import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
+import * as sources from '@/app/dashboard/knowledge/sources/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
@@ -52,7 +53,15 @@ const CASES: Case[] = [
   { name: 'duplicate a personality', action: personalities.duplicatePersonality, input: (t) => ({ personalityId: t.personalityId }), allowed: ['owner', 'admin'] },
   { name: 'make a personality the default', action: personalities.makeDefaultPersonality, input: (t) => ({ personalityId: t.sparePersonalityId }), allowed: ['owner', 'admin'] },
   { name: 'delete a personality', action: personalities.removePersonality, input: (t) => ({ personalityId: t.sparePersonalityId }), allowed: ['owner', 'admin'] },
-  { name: 'import a web page', action: knowledge.importWebPage, input: () => ({ url: 'https://example.com/help' }), allowed: ['owner', 'admin'] },
+  { name: 'import a web page', action: sources.addSource, input: () => ({ kind: 'page', url: 'https://example.com/help' }), allowed: ['owner', 'admin'] },
+  { name: 'add a website source', action: sources.addSource, input: () => ({ kind: 'website', url: 'https://example.com/', schedule: 'daily', sameSite: 'on', maxPages: '100', maxDepth: '2' }), allowed: ['owner', 'admin'] },
+  { name: 'change a source’s settings', action: sources.updateSourceSettings, input: (t) => ({ sourceId: t.sourceId, schedule: 'weekly', maxPages: '20', maxDepth: '1', sameSite: 'on' }), allowed: ['owner', 'admin'] },
+  { name: 'sync a source now', action: sources.syncSourceNow, input: (t) => ({ sourceId: t.sourceId }), allowed: ['owner', 'admin'] },
+  { name: 'retry a failed sync', action: sources.retrySync, input: (t) => ({ syncId: t.failedSyncId }), allowed: ['owner', 'admin'] },
+  { name: 'retry everything that failed', action: sources.retryAllFailed, input: () => ({}), allowed: ['owner', 'admin'] },
+  { name: 'approve a change', action: sources.reviewSourceChange, input: (t) => ({ changeId: t.pendingChangeId, decision: 'approve' }), allowed: ['owner', 'admin'] },
+  { name: 'reject a change', action: sources.reviewSourceChange, input: (t) => ({ changeId: t.pendingChangeId, decision: 'reject' }), allowed: ['owner', 'admin'] },
+  { name: 'delete a source', action: sources.removeSource, input: (t) => ({ sourceId: t.sourceId }), allowed: ['owner', 'admin'] },
   { name: 'create a widget', action: widgets.createWidget, input: () => ({ name: 'Docs chat' }), allowed: ['owner', 'admin'] },
   {
     name: 'edit a widget',
@@ -79,7 +88,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [settings, team, knowledge, personalities, widgets, conversations, costs].flatMap((module) => Object.values(module)).filter(
+    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as sources from '@/app/dashboard/knowledge/sources/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
@@ -25,7 +26,8 @@ const CASES: Case[] = [
   { name: 'threshold: zero amount, unknown period and severity', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '0', period: 'hourly', severity: 'panic' }), fields: ['amountUsd', 'period', 'severity'] },
   { name: 'threshold: amount with 3 decimals', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '1.234', period: 'daily', severity: 'warning' }), fields: ['amountUsd'] },
   { name: 'alert: malformed id', action: costs.resolveAlert, input: () => ({ alertId: 'x' }), fields: ['alertId'] },
-  { name: 'import: not a web address', action: knowledge.importWebPage, input: () => ({ url: 'file:///etc/passwd' }), fields: ['url'] },
+  { name: 'import: not a web address', action: sources.addSource, input: () => ({ kind: 'page', url: 'file:///etc/passwd' }), fields: ['url'] },
+  { name: 'source: bad cron, patterns and caps', action: sources.addSource, input: () => ({ kind: 'website', url: 'https://example.com/', schedule: 'cron', cron: '* * * * *', include: 'docs', maxPages: '99999', maxDepth: '-1' }), fields: ['cron', 'include', 'maxPages', 'maxDepth'] },
   { name: 'new widget: no name', action: widgets.createWidget, input: () => ({ name: '  ' }), fields: ['name'] },
   {
     name: 'widget: bad origins, colours, theme and too many questions',

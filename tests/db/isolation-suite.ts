@@ -15,6 +15,7 @@ type Parents = {
   tenantId: string;
   sessionId: string;
   documentId: string;
+  sourceId: string;
 };
 
 type Fixture = {
@@ -121,6 +122,30 @@ const FIXTURES: Record<string, Fixture> = {
     table: schema.spendReservations,
     row: async (_db, p) => ({ tenantId: p.tenantId, sessionId: p.sessionId, amountUsd: '0.01', expiresAt: new Date(Date.now() + 60_000) }),
   },
+  sources: {
+    table: schema.sources,
+    row: async (_db, p) => ({ tenantId: p.tenantId, name: `Site ${unique()}`, kind: 'website', url: 'https://example.com/', crawl: { sameSite: true, include: [], exclude: [], maxPages: 10, maxDepth: 1 } }),
+  },
+  source_syncs: {
+    table: schema.sourceSyncs,
+    // Finished syncs: a source may have one active sync only, but any number of past ones.
+    row: async (_db, p) => ({ tenantId: p.tenantId, sourceId: p.sourceId, trigger: 'manual', status: 'done' }),
+  },
+  source_pages: {
+    table: schema.sourcePages,
+    row: async (_db, p) => ({ tenantId: p.tenantId, sourceId: p.sourceId, url: `https://example.com/${unique()}` }),
+  },
+  source_changes: {
+    table: schema.sourceChanges,
+    // One pending change per page: each row needs a page of its own.
+    row: async (db, p) => {
+      const [page] = await db
+        .insert(schema.sourcePages)
+        .values({ tenantId: p.tenantId, sourceId: p.sourceId, url: `https://example.com/changed-${unique()}` })
+        .returning({ id: schema.sourcePages.id });
+      return { tenantId: p.tenantId, sourceId: p.sourceId, pageId: page!.id, kind: 'changed', url: 'https://example.com/x', content: 'New text' };
+    },
+  },
   budget_alerts: {
     table: schema.budgetAlerts,
     row: async (_db, p) => ({
@@ -145,7 +170,11 @@ async function createTenant(db: Database, name: string): Promise<Parents> {
     .insert(schema.knowledgeDocuments)
     .values({ tenantId, title: 'Parent', sourceType: 'text' })
     .returning({ id: schema.knowledgeDocuments.id });
-  return { tenantId, sessionId: session!.id, documentId: document!.id };
+  const [source] = await db
+    .insert(schema.sources)
+    .values({ tenantId, name: 'Parent site', kind: 'website', url: 'https://example.com/', crawl: { sameSite: true, include: [], exclude: [], maxPages: 10, maxDepth: 1 } })
+    .returning({ id: schema.sources.id });
+  return { tenantId, sessionId: session!.id, documentId: document!.id, sourceId: source!.id };
 }
 
 /** Runs `fn` as app_tenant without binding any tenant. */

@@ -11,6 +11,10 @@ import {
   type MemberRole,
   messages,
   sessions,
+  sourceChanges,
+  sourcePages,
+  sourceSyncs,
+  sources,
   tenants,
   users,
   widgets,
@@ -30,6 +34,10 @@ export type Team = {
   sessionId: string;
   budgetThresholdId: string;
   budgetAlertId: string;
+  /** A website source whose latest sync failed, with a page whose change waits for review. */
+  sourceId: string;
+  failedSyncId: string;
+  pendingChangeId: string;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
@@ -77,6 +85,19 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(budgetAlerts)
     .values({ tenantId: tenant!.id, threshold: '25.00', currentSpend: '26', period: 'daily', periodStart: new Date(), severity: 'warning' })
     .returning();
+  const [source] = await db
+    .insert(sources)
+    .values({ tenantId: tenant!.id, name: 'Help centre', kind: 'website', url: 'https://team.example/help', reviewChanges: true, crawl: { sameSite: true, include: [], exclude: [], maxPages: 50, maxDepth: 2 } })
+    .returning();
+  const [failedSync] = await db
+    .insert(sourceSyncs)
+    .values({ tenantId: tenant!.id, sourceId: source!.id, trigger: 'manual', status: 'failed', statusReason: 'The site answered with HTTP 503.' })
+    .returning();
+  const [page] = await db.insert(sourcePages).values({ tenantId: tenant!.id, sourceId: source!.id, url: 'https://team.example/help/returns', status: 'review' }).returning();
+  const [change] = await db
+    .insert(sourceChanges)
+    .values({ tenantId: tenant!.id, sourceId: source!.id, pageId: page!.id, kind: 'new', url: page!.url, title: 'Returns', content: '# Returns\n\nReturns are free for 60 days.', contentHash: 'hash' })
+    .returning();
   return {
     tenantId: tenant!.id,
     name,
@@ -90,6 +111,9 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sessionId: session!.id,
     budgetThresholdId: threshold!.id,
     budgetAlertId: alert!.id,
+    sourceId: source!.id,
+    failedSyncId: failedSync!.id,
+    pendingChangeId: change!.id,
   };
 }
 
@@ -107,5 +131,9 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     sessions: await db.select().from(sessions).where(eq(sessions.tenantId, tenantId)).orderBy(sessions.id),
     budgetThresholds: await db.select().from(budgetThresholds).where(eq(budgetThresholds.tenantId, tenantId)).orderBy(budgetThresholds.id),
     budgetAlerts: await db.select().from(budgetAlerts).where(eq(budgetAlerts.tenantId, tenantId)).orderBy(budgetAlerts.id),
+    sources: await db.select().from(sources).where(eq(sources.tenantId, tenantId)).orderBy(sources.id),
+    sourceSyncs: await db.select().from(sourceSyncs).where(eq(sourceSyncs.tenantId, tenantId)).orderBy(sourceSyncs.id),
+    sourcePages: await db.select().from(sourcePages).where(eq(sourcePages.tenantId, tenantId)).orderBy(sourcePages.id),
+    sourceChanges: await db.select().from(sourceChanges).where(eq(sourceChanges.tenantId, tenantId)).orderBy(sourceChanges.id),
   };
 }

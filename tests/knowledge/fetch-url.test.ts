@@ -88,6 +88,9 @@ describe('URL import guard (SSRF)', () => {
     // A host-only entry trusts the host on the standard ports, not on the test server's random one.
     await expect(fetchPage(`${origin}/page`, limits(['127.0.0.1']))).rejects.toThrow(/private or local network/);
     expect((await fetchPage(`${origin}/page`, limits([`127.0.0.1:${port}`]))).bytes.toString()).toContain('Hello');
+    // `host:*` trusts that host on any port (local servers on a development machine), and only that host.
+    expect((await fetchPage(`${origin}/page`, limits(['127.0.0.1:*']))).bytes.toString()).toContain('Hello');
+    await expect(fetchPage(`http://localhost:${port}/page`, limits(['127.0.0.1:*']))).rejects.toThrow(/standard web ports/);
   });
 
   it('refuses a redirect to a port the allow-list does not name', async () => {

@@ -20,7 +20,3 @@ export async function deleteDocumentAction(_state: ActionState, formData: FormDa
   if (state.status === 'success') redirect(PATH);
   return state;
 }
-
-export async function importWebPageAction(_state: ActionState, formData: FormData) {
-  return submitForm(knowledge.importWebPage, formData, PATH);
-}

@@ -1,6 +1,6 @@
 import 'server-only';
 import { z } from 'zod';
-import { createDocument, deleteDocument, getDocument, updateDocument } from '@/db/queries/knowledge';
+import { deleteDocument, getDocument, updateDocument } from '@/db/queries/knowledge';
 import { enqueueIngestion } from '@/db/queue';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
 import { categoryField, tagsField } from '@/lib/knowledge/fields';
@@ -41,24 +41,5 @@ export const deleteKnowledgeDocument = defineAction({
   handler: async (tx, { tenantId }, { documentId }) => {
     if (!(await deleteDocument(tx, tenantId, documentId))) throw new ActionError('That document was not found.', 'not_found');
     return { message: 'Document and its chunks deleted.' };
-  },
-});
-
-export const importWebPage = defineAction({
-  permission: 'knowledge:manage',
-  input: z.object({
-    url: z
-      .url({ protocol: /^https?$/, message: 'Enter a full web address starting with https://.' })
-      .max(2000, 'That address is too long.'),
-    category: categoryField,
-    tags: tagsField,
-  }),
-  handler: async (tx, { tenantId }, { url, category, tags }) => {
-    const document = await createDocument(tx, { tenantId, title: url, sourceType: 'url', sourceUrl: url, category, tags });
-    return {
-      message: 'Import queued: the page is fetched and indexed in the background.',
-      result: { documentId: document.id },
-      afterCommit: () => enqueueIngestion({ tenantId, documentId: document.id }),
-    };
   },
 });

@@ -10,7 +10,12 @@ import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
 import { getEnv } from '@/lib/env';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
-import { ImportUrlForm } from './import-url-form';
+import { listFailedSyncs, listSources } from '@/db/queries/sources';
+import { ActionForm } from '@/components/action-form';
+import { SubmitButton } from '@/components/ui/submit-button';
+import { retryAllFailedAction, retrySyncAction, syncSourceNowAction } from './sources/actions';
+import { SourceForm } from './sources/source-form';
+import { SyncBadge } from './sources/sync-badge';
 import { StatusBadge } from './status-badge';
 import { UploadPanel } from './upload-panel';
 
@@ -38,7 +43,7 @@ function formatBytes(bytes: number) {
 
 export default async function KnowledgePage({ searchParams }: { searchParams: Promise<Record<string, string | undefined>> }) {
   const query = querySchema.parse(await searchParams);
-  const { documents, facets, role } = await withDashboardTenant(async (tx, context) => ({
+  const { documents, facets, role, sources, failedSyncs, failedDocuments } = await withDashboardTenant(async (tx, context) => ({
     documents: await listDocuments(tx, context.tenantId, {
       status: query.status,
       category: query.category || undefined,
@@ -51,10 +56,16 @@ export default async function KnowledgePage({ searchParams }: { searchParams: Pr
     }),
     facets: await listDocumentFacets(tx, context.tenantId),
     role: context.role,
+    sources: await listSources(tx, context.tenantId),
+    failedSyncs: await listFailedSyncs(tx, context.tenantId),
+    failedDocuments: (await listDocuments(tx, context.tenantId, { status: 'failed', sort: 'updated', direction: 'desc', page: 1, pageSize: 10 })),
   }));
   const embedder = configuredEmbedder();
   const pages = Math.max(1, Math.ceil(documents.total / PAGE_SIZE));
-  const busy = documents.rows.some((row) => row.status === 'queued' || row.status === 'processing');
+  const busy =
+    documents.rows.some((row) => row.status === 'queued' || row.status === 'processing') ||
+    sources.some((source) => source.latestSync?.status === 'queued' || source.latestSync?.status === 'running');
+  const manage = can(role, 'knowledge:manage');
   const filtered = Boolean(query.status || query.category || query.tag || query.q);
 
   const href = (changes: Record<string, string | number | undefined>) => {
@@ -93,14 +104,101 @@ export default async function KnowledgePage({ searchParams }: { searchParams: Pr
         </Link>
       </div>
 
-      {can(role, 'knowledge:manage') && (
+      {failedSyncs.length + failedDocuments.total > 0 && (
+        <Card title="Needs attention" description="These failed. Fix the cause (or wait for the site to come back), then retry them one by one or all at once.">
+          <ul className="flex flex-col gap-3 text-sm" data-testid="failed-work">
+            {failedSyncs.map(({ sync, sourceName }) => (
+              <li key={sync.id} className="flex flex-wrap items-start justify-between gap-3">
+                <div>
+                  <Link href={`/dashboard/knowledge/sources/${sync.sourceId}`} className="font-medium hover:underline">{sourceName}</Link>
+                  <span className="text-slate-500"> · sync failed {sync.finishedAt ? dateFormat.format(sync.finishedAt) : ''}</span>
+                  <p className="text-xs text-slate-600 dark:text-slate-400">{sync.statusReason}</p>
+                </div>
+                {manage && (
+                  <ActionForm action={retrySyncAction}>
+                    <input type="hidden" name="syncId" value={sync.id} />
+                    <SubmitButton variant="secondary" pendingLabel="Retrying…">Retry</SubmitButton>
+                  </ActionForm>
+                )}
+              </li>
+            ))}
+            {failedDocuments.rows.map((document) => (
+              <li key={document.id} className="flex flex-wrap items-start justify-between gap-3">
+                <div>
+                  <Link href={`/dashboard/knowledge/${document.id}`} className="font-medium hover:underline">{document.title}</Link>
+                  <span className="text-slate-500"> · indexing failed</span>
+                  <p className="text-xs text-slate-600 dark:text-slate-400">{document.statusReason}</p>
+                </div>
+              </li>
+            ))}
+          </ul>
+          {manage && (
+            <div className="mt-4">
+              <ActionForm action={retryAllFailedAction} showSuccess>
+                <SubmitButton pendingLabel="Retrying…">Retry all failed</SubmitButton>
+              </ActionForm>
+            </div>
+          )}
+        </Card>
+      )}
+
+      {manage && (
         <Card title="Add knowledge" description="Files are read, split into passages and indexed in the background; this page updates by itself.">
           <UploadPanel maxMegabytes={getEnv().KNOWLEDGE_MAX_UPLOAD_MB} />
           <div className="mt-6 border-t border-slate-200 pt-6 dark:border-slate-800">
-            <ImportUrlForm />
+            <h3 className="mb-3 text-sm font-semibold">From the web</h3>
+            <SourceForm />
           </div>
         </Card>
       )}
+
+      <Card title={`Sources (${sources.length})`} description="Web pages, websites and sitemaps the assistant keeps in step with. Uploaded files are listed under Documents.">
+        {sources.length === 0 ? (
+          <p className="py-4 text-center text-sm text-slate-600 dark:text-slate-400">No web sources yet. Add your help centre or its sitemap above, and choose how often to re-sync it.</p>
+        ) : (
+          <div className="overflow-x-auto">
+            <table className="w-full text-left text-sm">
+              <thead className="text-xs text-slate-500 uppercase">
+                <tr>
+                  <th scope="col" className="py-2 pr-4">Source</th>
+                  <th scope="col" className="py-2 pr-4">State</th>
+                  <th scope="col" className="py-2 pr-4">Documents</th>
+                  <th scope="col" className="py-2 pr-4">Last sync</th>
+                  <th scope="col" className="py-2 pr-4">Next sync</th>
+                  <th scope="col" className="py-2 pr-4"><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                {sources.map((source) => (
+                  <tr key={source.id} data-testid="source-row">
+                    <td className="py-3 pr-4">
+                      <Link href={`/dashboard/knowledge/sources/${source.id}`} className="font-medium hover:underline">{source.name}</Link>
+                      <p className="max-w-xs truncate text-xs text-slate-500">{source.kind} · {source.url}</p>
+                      {source.pendingChanges > 0 && (
+                        <Link href={`/dashboard/knowledge/sources/${source.id}#changes`} className="text-xs font-medium text-amber-700 hover:underline dark:text-amber-300">
+                          {source.pendingChanges} {source.pendingChanges === 1 ? 'change' : 'changes'} to review
+                        </Link>
+                      )}
+                    </td>
+                    <td className="py-3 pr-4"><SyncBadge sync={source.latestSync} /></td>
+                    <td className="py-3 pr-4 tabular-nums">{source.documents}</td>
+                    <td className="py-3 pr-4 whitespace-nowrap">{source.lastSyncedAt ? dateFormat.format(source.lastSyncedAt) : '—'}</td>
+                    <td className="py-3 pr-4 whitespace-nowrap">{source.nextSyncAt ? dateFormat.format(source.nextSyncAt) : 'Off'}</td>
+                    <td className="py-3 pr-4">
+                      {manage && (
+                        <ActionForm action={syncSourceNowAction}>
+                          <input type="hidden" name="sourceId" value={source.id} />
+                          <SubmitButton variant="secondary" pendingLabel="Starting…">Sync now</SubmitButton>
+                        </ActionForm>
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
 
       <Card title={`Documents (${documents.total})`}>
         <form className="mb-4 grid gap-3 sm:grid-cols-5" role="search" aria-label="Filter documents">
