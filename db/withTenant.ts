@@ -79,18 +79,27 @@ export async function withSystem<T>(fn: (tx: Transaction) => Promise<T>): Promis
 
 /**
  * Creates a tenant and fills it in one transaction: the row is inserted as app_system (the
- * only role allowed to create tenants), then the same transaction drops to app_tenant bound to
- * the new tenant for `fn`. Either everything exists afterwards or nothing does.
+ * only role allowed to create tenants, which may read back only its id), then the same
+ * transaction drops to app_tenant bound to the new tenant for `fn`. Either everything exists
+ * afterwards or nothing does.
  */
+export async function scopeToNewTenant<T>(
+  db: Database,
+  values: NewTenant,
+  fn: (tx: Transaction, tenant: Tenant) => Promise<T>,
+): Promise<T> {
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`set local role app_system`);
+    const [created] = await tx.insert(tenants).values(values).returning({ id: tenants.id });
+    await bindTenant(tx, created!.id);
+    const [tenant] = await tx.select().from(tenants).where(eq(tenants.id, created!.id));
+    return fn(tx, tenant!);
+  });
+}
+
+/** scopeToNewTenant on the process's database. */
 export async function withNewTenant<T>(values: NewTenant, fn: (tx: Transaction, tenant: Tenant) => Promise<T>): Promise<T> {
-  return enterScope(async () =>
-    (await getDatabase()).db.transaction(async (tx) => {
-      await tx.execute(sql`set local role app_system`);
-      const [tenant] = await tx.insert(tenants).values(values).returning();
-      await bindTenant(tx, tenant!.id);
-      return fn(tx, tenant!);
-    }),
-  );
+  return enterScope(async () => scopeToNewTenant((await getDatabase()).db, values, fn));
 }
 
 export type TenantSession = { userId: string; tenantId: string };

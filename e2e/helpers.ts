@@ -36,3 +36,23 @@ export function linkIn(mail: SentMail, path: RegExp): string {
   if (!link) throw new Error(`No link matching ${path} in the mail to ${mail.to.join(', ')}`);
   return link;
 }
+
+/**
+ * Records every Content-Security-Policy violation in the page and its frames, across
+ * navigations: the browser's own console report and the document's securitypolicyviolation
+ * event (Playwright's init scripts are not subject to the page's policy).
+ */
+export async function recordCspViolations(page: Page): Promise<() => string[]> {
+  const violations: string[] = [];
+  page.on('console', (message) => {
+    if (/Content Security Policy/i.test(message.text())) violations.push(`${page.url()}: ${message.text()}`);
+  });
+  await page.exposeFunction('__reportCspViolation', (report: string) => violations.push(report));
+  await page.addInitScript(() => {
+    document.addEventListener('securitypolicyviolation', (event) => {
+      const report = (window as unknown as { __reportCspViolation: (report: string) => void }).__reportCspViolation;
+      report(`${location.href}: ${event.effectiveDirective} refused ${event.blockedURI || 'inline code'}`);
+    });
+  });
+  return () => [...violations];
+}

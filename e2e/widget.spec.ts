@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { expect, type Page, type TestInfo, test } from '@playwright/test';
-import { signedInPage } from './helpers';
+import { recordCspViolations, signedInPage } from './helpers';
 
 // The whole loop across two origins: the app (baseURL) and a third-party site on another
 // port (e2e/third-party-site.ts), reachable as localhost (allowed) and 127.0.0.1 (not allowed).
@@ -137,6 +137,7 @@ test('a site that is not on the allow-list cannot embed the widget or use its AP
 
 test('the demo page shows the whole loop once its origin is allowed', async ({ browser, baseURL }) => {
   const page = await (await browser.newContext()).newPage();
+  const cspViolations = await recordCspViolations(page);
   await page.goto('/demo');
   await expect(page.getByRole('heading', { level: 1 })).toContainText('Know your site is up');
   // The seeded widget allows the dev server's origins; this test server runs elsewhere, and the
@@ -160,6 +161,8 @@ test('the demo page shows the whole loop once its origin is allowed', async ({ b
   await chat.getByRole('textbox', { name: 'Your message' }).fill('How do I monitor a cron job?');
   await chat.getByRole('textbox', { name: 'Your message' }).press('Enter');
   await expect(chat.locator('.msg.bot').last().locator('sup.citation').first()).toBeVisible({ timeout: 20_000 });
+  // The snippet runs under the page's nonce policy, the chat under the frame's own.
+  expect(cspViolations()).toEqual([]);
 
   // On a phone the open chat takes the whole screen.
   const phone = await (await browser.newContext({ viewport: { width: 390, height: 740 } })).newPage();

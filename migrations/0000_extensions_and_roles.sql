@@ -14,8 +14,20 @@ BEGIN
 END
 $$;
 --> statement-breakpoint
--- The login role that runs migrations (and the app) must be able to SET ROLE to both.
-GRANT app_tenant, app_system TO CURRENT_USER;
+-- The login role that runs migrations (and the app) must be able to SET ROLE to both, without
+-- inheriting their policies. A login role that is no superuser (docker compose:
+-- db/docker-init) was made a member by an administrator beforehand, and could not grant
+-- itself the roles anyway.
+DO $$
+BEGIN
+  IF NOT pg_has_role(current_user, 'app_tenant', 'SET') THEN
+    GRANT app_tenant TO CURRENT_USER WITH INHERIT FALSE, SET TRUE;
+  END IF;
+  IF NOT pg_has_role(current_user, 'app_system', 'SET') THEN
+    GRANT app_system TO CURRENT_USER WITH INHERIT FALSE, SET TRUE;
+  END IF;
+END
+$$;
 --> statement-breakpoint
 GRANT USAGE ON SCHEMA public TO app_tenant, app_system;
 --> statement-breakpoint

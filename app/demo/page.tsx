@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { headers } from 'next/headers';
 import { resolvePublicWidget } from '@/db/queries/widgets';
 import { DEMO_WIDGET_ID } from '@/db/seed/ids';
 import { withSystem } from '@/db/withTenant';
@@ -16,6 +17,8 @@ export default async function DemoPage() {
   const widget = await withSystem((tx) => resolvePublicWidget(tx, DEMO_WIDGET_ID));
   const origin = await publicAppOrigin();
   const embeddable = widget?.isActive && originMatches(origin, widget.allowedOrigins);
+  // The page's Content-Security-Policy runs only scripts that carry its nonce (proxy.ts).
+  const nonce = (await headers()).get('x-nonce') ?? undefined;
 
   return (
     <div className="min-h-screen bg-gradient-to-b from-indigo-50 to-white text-slate-900">
@@ -50,7 +53,7 @@ export default async function DemoPage() {
           {`<script src="${origin}/widget.js" data-widget-id="${DEMO_WIDGET_ID}" async></script>`}
         </pre>
       </main>
-      {embeddable && <script src="/widget.js" data-widget-id={DEMO_WIDGET_ID} async />}
+      {embeddable && <script src="/widget.js" data-widget-id={DEMO_WIDGET_ID} nonce={nonce} async />}
     </div>
   );
 }

@@ -1,8 +1,9 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as personalities from '@/app/dashboard/personalities/mutations';
-import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import { type Database, getDatabase } from '@/db/client';
 import { aiPersonalities, widgets } from '@/db/schema';
+import { type MultiConnectionDatabase, useMultiConnectionDatabase } from '../helpers/database';
 import { createTeam, type Team } from '../helpers/team';
 
 const VALID = {
@@ -24,10 +25,13 @@ describe('personality rules', () => {
   const owner = () => ({ userId: t.users.owner, tenantId: t.tenantId });
   const rows = () => db.select().from(aiPersonalities).where(eq(aiPersonalities.tenantId, t.tenantId)).orderBy(aiPersonalities.name);
 
+  // Actions run through postgres.js with a pool, so concurrent ones take different connections.
+  let database: MultiConnectionDatabase;
   beforeAll(async () => {
+    database = await useMultiConnectionDatabase();
     ({ db } = await getDatabase());
   });
-  afterAll(closeDatabase);
+  afterAll(async () => database?.close());
 
   it('stores valid settings exactly as typed', async () => {
     t = await createTeam(db);
@@ -65,7 +69,10 @@ describe('personality rules', () => {
     expect(await personalities.addPersonality.run(owner(), { ...VALID, name: 'Support' })).toMatchObject({ status: 'error', code: 'conflict' });
   });
 
-  it('leaves exactly one default when several switches race', async () => {
+  // PGlite runs one transaction at a time (tests/db/multi-connection.test.ts), so this shows
+  // that concurrent switches through a connection pool all succeed and leave one default, not
+  // that the tenant-row lock orders overlapping transactions: that needs a PostgreSQL server.
+  it('leaves exactly one default when switches arrive at once on several connections', async () => {
     t = await createTeam(db);
     const extra = [];
     for (const name of ['A', 'B', 'C', 'D']) {
@@ -73,7 +80,10 @@ describe('personality rules', () => {
       extra.push(state.result!.personalityId!);
     }
     const candidates = [t.personalityId, t.sparePersonalityId, ...extra];
-    const results = await Promise.all([...candidates, ...candidates].map((personalityId) => personalities.makeDefaultPersonality.run(owner(), { personalityId })));
+    const { result: results, connections } = await database.connectionsUsedDuring(() =>
+      Promise.all([...candidates, ...candidates].map((personalityId) => personalities.makeDefaultPersonality.run(owner(), { personalityId }))),
+    );
+    expect(connections).toBeGreaterThan(1);
     expect(results.every((state) => state.status === 'success')).toBe(true);
     expect((await rows()).filter((row) => row.isDefault)).toHaveLength(1);
   });

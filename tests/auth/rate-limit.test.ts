@@ -1,9 +1,14 @@
-import { afterAll, describe, expect, it } from 'vitest';
-import { closeDatabase } from '@/db/client';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { consumeRateLimit, rateLimitClock } from '@/lib/rate-limit';
+import { type MultiConnectionDatabase, useMultiConnectionDatabase } from '../helpers/database';
 
 describe('rate limits stored in Postgres', () => {
-  afterAll(closeDatabase);
+  // Hits go through postgres.js with a pool, so concurrent ones take different connections.
+  let database: MultiConnectionDatabase;
+  beforeAll(async () => {
+    database = await useMultiConnectionDatabase();
+  });
+  afterAll(async () => database?.close());
 
   it('allows up to the limit in a window, then refuses with the time left', async () => {
     const limit = { limit: 3, windowSeconds: 600 };
@@ -16,8 +21,13 @@ describe('rate limits stored in Postgres', () => {
     expect((await consumeRateLimit('test:other', limit)).allowed).toBe(true);
   });
 
-  it('counts concurrent hits exactly', async () => {
-    const results = await Promise.all(Array.from({ length: 20 }, () => consumeRateLimit('test:concurrent', { limit: 10, windowSeconds: 600 })));
+  // One upsert per hit; PGlite runs one transaction at a time (tests/db/multi-connection.test.ts),
+  // so overlapping transactions are not exercised here.
+  it('counts hits arriving at once on several connections exactly', async () => {
+    const { result: results, connections } = await database.connectionsUsedDuring(() =>
+      Promise.all(Array.from({ length: 20 }, () => consumeRateLimit('test:concurrent', { limit: 10, windowSeconds: 600 }))),
+    );
+    expect(connections).toBeGreaterThan(1);
     expect(results.filter((r) => r.allowed)).toHaveLength(10);
   });
 

@@ -2,6 +2,68 @@ import { type SQL, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DatabaseHandle } from '@/db/client';
 import { createTestDatabase, queryRows } from '../helpers/database';
+import { EXPECTED_ACCESS, type TableAccess } from './expected-access';
+
+type Grant = { table: string; grantee: string; privilege: string; column: string | null; grantable: boolean };
+type Policy = { table: string; name: string; permissive: string; roles: string[]; cmd: string; qual: string | null; check: string | null };
+
+// Every privilege held on a public table by a role other than its owner (the login role that
+// ran the migrations), whole-table and per column, as aclexplode reads them from the catalog.
+const GRANTS = sql`
+  with tables as (
+    select c.oid, c.relname, c.relowner, c.relacl from pg_class c join pg_namespace n on n.oid = c.relnamespace
+    where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S')
+  )
+  select t.relname as "table", coalesce(r.rolname, 'PUBLIC') as grantee, a.privilege_type as privilege,
+         null::text as "column", a.is_grantable as grantable
+  from tables t cross join lateral aclexplode(t.relacl) a left join pg_roles r on r.oid = a.grantee
+  where a.grantee <> t.relowner
+  union all
+  select t.relname, coalesce(r.rolname, 'PUBLIC'), a.privilege_type, att.attname::text, a.is_grantable
+  from tables t
+  join pg_attribute att on att.attrelid = t.oid and att.attnum > 0 and not att.attisdropped
+  cross join lateral aclexplode(att.attacl) a left join pg_roles r on r.oid = a.grantee
+  where a.grantee <> t.relowner`;
+
+/** The catalog in the shape of tests/db/expected-access.ts. */
+function describeAccess(grants: Grant[], policies: Policy[]): Record<string, Record<string, string[]>> {
+  const access: Record<string, Record<string, string[]>> = {};
+  const entry = (table: string) => (access[table] ??= { policies: [] });
+  const columns = new Map<string, string[]>();
+  for (const grant of grants) {
+    const option = grant.grantable ? ' WITH GRANT OPTION' : '';
+    if (grant.column === null) (entry(grant.table)[grant.grantee] ??= []).push(`${grant.privilege}${option}`);
+    else {
+      const key = JSON.stringify([grant.table, grant.grantee, `${grant.privilege}${option}`]);
+      columns.set(key, [...(columns.get(key) ?? []), grant.column]);
+    }
+  }
+  for (const [key, names] of columns) {
+    const [table, grantee, privilege] = JSON.parse(key) as [string, string, string];
+    (entry(table)[grantee] ??= []).push(`${privilege} (${names.sort().join(', ')})`);
+  }
+  const expression = (text: string) => text.replace(/\s+/g, ' ');
+  for (const policy of policies) {
+    const parts = [`${policy.name}: ${policy.permissive === 'PERMISSIVE' ? '' : 'RESTRICTIVE '}${policy.cmd} to ${policy.roles.join(', ')}`];
+    if (policy.qual !== null) parts.push(`using ${expression(policy.qual)}`);
+    if (policy.check !== null) parts.push(`check ${expression(policy.check)}`);
+    entry(policy.table).policies!.push(parts.join(' '));
+  }
+  for (const table of Object.values(access)) for (const list of Object.values(table)) list.sort();
+  return access;
+}
+
+function normalize(expected: Record<string, TableAccess>): Record<string, Record<string, string[]>> {
+  return Object.fromEntries(
+    Object.entries(expected).map(([table, { policies, ...roles }]) => [
+      table,
+      {
+        policies: [...policies].sort(),
+        ...Object.fromEntries(Object.entries(roles).filter(([, list]) => list.length > 0).map(([role, list]) => [role, [...list].sort()])),
+      },
+    ]),
+  );
+}
 
 // Guards the tenancy design at the catalog level: a table added without RLS, without FORCE,
 // or without a policy for app_tenant fails here.
@@ -55,6 +117,38 @@ describe('row-level security catalog', () => {
       { name: 'app_system', login: false, bypass: false, superuser: false },
       { name: 'app_tenant', login: false, bypass: false, superuser: false },
     ]);
+  });
+
+  it('grants the application roles exactly the privileges and policies listed in tests/db/expected-access.ts', async () => {
+    const grants = await query<Grant>(GRANTS);
+    const policies = await query<Policy>(sql`
+      select tablename as "table", policyname as name, permissive, roles::text[] as roles, cmd, qual, with_check as check
+      from pg_policies where schemaname = 'public'`);
+    const actual = describeAccess(grants, policies);
+    const tables = await query<{ name: string }>(sql`
+      select c.relname as name from pg_class c join pg_namespace n on n.oid = c.relnamespace
+      where n.nspname = 'public' and c.relkind in ('r', 'p', 'v', 'm', 'f', 'S') order by 1`);
+    const unlisted = tables.map((t) => t.name).filter((name) => !(name in EXPECTED_ACCESS));
+    expect(unlisted, 'tables without an entry in tests/db/expected-access.ts').toEqual([]);
+    for (const { name } of tables) actual[name] ??= { policies: [] };
+    expect(actual).toEqual(normalize(EXPECTED_ACCESS));
+  });
+
+  it('gives the application roles nothing outside the public tables, and no default privileges', async () => {
+    const elsewhere = await query<{ schema: string; name: string; grantee: string }>(sql`
+      select table_schema as schema, table_name as name, grantee from information_schema.role_table_grants
+      where grantee in ('app_tenant', 'app_system', 'PUBLIC') and table_schema not in ('public', 'pg_catalog', 'information_schema')`);
+    expect(elsewhere).toEqual([]);
+    const schemas = await query<{ schema: string; role: string; privilege: string }>(sql`
+      select n.nspname as schema, r.rolname as role, a.privilege_type as privilege
+      from pg_namespace n cross join lateral aclexplode(n.nspacl) a join pg_roles r on r.oid = a.grantee
+      where r.rolname in ('app_tenant', 'app_system') order by 1, 2`);
+    expect(schemas).toEqual([
+      { schema: 'public', role: 'app_system', privilege: 'USAGE' },
+      { schema: 'public', role: 'app_tenant', privilege: 'USAGE' },
+    ]);
+    // A default ACL would hand privileges on every future table to a role without review.
+    expect(await query(sql`select defaclrole, defaclnamespace, defaclobjtype from pg_default_acl`)).toEqual([]);
   });
 
   it('indexes what the product needs: HNSW cosine, GIN full text, one default personality', async () => {
