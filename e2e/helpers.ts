@@ -10,7 +10,8 @@ export async function signedInPage(browser: Browser, email: string, password = D
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page).toHaveURL(/\/dashboard$/);
+  // Generous: on the embedded database, sign-in shares the process with background indexing.
+  await expect(page).toHaveURL(/\/dashboard$/, { timeout: 20_000 });
   return page;
 }
 

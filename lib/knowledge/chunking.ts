@@ -6,6 +6,19 @@ export type ChunkOptions = { maxTokens: number; overlapTokens: number };
 
 type Block = { text: string; headingPath: string[]; tokens: number };
 
+/**
+ * The longest run of non-space characters kept whole. URLs and identifiers fit; longer runs are
+ * blobs (base64, minified code) that the tokenizer counts in time growing with the square of
+ * their length: one 250,000-character run took 21 s and came out as a single oversized chunk.
+ */
+const LONGEST_UNBROKEN_RUN = 200;
+
+function breakLongRuns(text: string): string {
+  return text.replace(new RegExp(`\\S{${LONGEST_UNBROKEN_RUN + 1},}`, 'g'), (run) =>
+    run.match(new RegExp(`\\S{1,${LONGEST_UNBROKEN_RUN}}`, 'g'))!.join(' '),
+  );
+}
+
 // Splits markdown into blocks (paragraphs, lists, tables) that remember the headings above them.
 function toBlocks(markdown: string): Block[] {
   const blocks: Block[] = [];
@@ -58,7 +71,7 @@ function splitOversized(block: Block, maxTokens: number): Block[] {
  * `overlapTokens`) so a fact cut at a boundary is still retrievable whole.
  */
 export function chunkMarkdown(markdown: string, { maxTokens, overlapTokens }: ChunkOptions): Chunk[] {
-  const blocks = toBlocks(markdown).flatMap((block) => splitOversized(block, maxTokens));
+  const blocks = toBlocks(breakLongRuns(markdown)).flatMap((block) => splitOversized(block, maxTokens));
   const chunks: Chunk[] = [];
   let current: Block[] = [];
   let overlap = 0;

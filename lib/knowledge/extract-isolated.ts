@@ -1,5 +1,5 @@
 import 'server-only';
-import { fork } from 'node:child_process';
+import { type ChildProcess, fork, type ForkOptions } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type ExtractedDocument, ExtractionError } from './extract';
@@ -40,12 +40,15 @@ type Reply = { ok: true; result: ExtractedDocument } | { ok: false; message: str
  */
 export function extractDocumentIsolated(bytes: Uint8Array, fileName = ''): Promise<ExtractedDocument> {
   const { modulePath, execArgv, cwd } = extractionChild();
-  const child = fork(modulePath, [], {
+  const options: ForkOptions = {
     cwd,
     execArgv: [...execArgv, `--max-old-space-size=${EXTRACTION_LIMITS.memoryMb}`],
     serialization: 'advanced',
     stdio: ['ignore', 'inherit', 'pipe', 'ipc'],
-  });
+  };
+  // Called indirectly: Turbopack resolves a direct fork(path) at build time as a module to bundle,
+  // and this path is a file that exists only at run time.
+  const child: ChildProcess = Reflect.apply(fork, undefined, [modulePath, [], options]);
   let stderr = '';
   child.stderr!.on('data', (chunk: Buffer) => {
     stderr = (stderr + chunk.toString()).slice(-4096);

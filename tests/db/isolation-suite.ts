@@ -269,11 +269,12 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       });
 
       it("cannot update another tenant's rows", async () => {
+        // A table app_tenant may not update at all refuses outright; otherwise RLS hides B's rows.
+        // The grant is read first so the refused update is awaited as soon as it starts.
+        const [grant] = await queryRows<{ allowed: boolean }>(db, sql`select has_table_privilege('app_tenant', ${name}, 'UPDATE') as allowed`);
         const update = scopeToTenant(db, a.tenantId, (tx) =>
           tx.update(table).set({ tenantId: a.tenantId } as never).where(eq(table.tenantId, b.tenantId)).returning(),
         );
-        // A table app_tenant may not update at all refuses outright; otherwise RLS hides B's rows.
-        const [grant] = await queryRows<{ allowed: boolean }>(db, sql`select has_table_privilege('app_tenant', ${name}, 'UPDATE') as allowed`);
         if (grant!.allowed) expect(await update).toEqual([]);
         else await expectSqlState(update, INSUFFICIENT_PRIVILEGE);
       });

@@ -61,4 +61,13 @@ describe('chunking properties', () => {
     ]);
     expect(chunks[1]!.overlapTokens).toBe(0);
   });
+
+  it('cuts a long run without spaces (base64, minified code) into chunks that fit', () => {
+    const blob = 'QUJD'.repeat(20_000);
+    const chunks = chunkMarkdown(`# Attachment\n\n${blob}\n\nThe end.`, options);
+    expect(chunks.length).toBeGreaterThan(1);
+    for (const chunk of chunks) expect(chunk.tokenCount).toBeLessThanOrEqual(options.maxTokens);
+    expect(chunks.map((chunk) => chunk.content).join('').replace(/\s+/g, '')).toContain(blob);
+    expect(chunks.at(-1)!.content).toContain('The end.');
+  });
 });
