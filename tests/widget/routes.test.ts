@@ -66,6 +66,7 @@ describe('public widget routes', () => {
         secondaryColor: '#ffffff',
         greeting: 'Hello!',
         starterQuestions: ['Returns?'],
+        identityMode: 'mixed',
       });
     });
 
