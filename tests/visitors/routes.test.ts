@@ -32,7 +32,7 @@ describe('verified visitors on the public widget routes', () => {
 
   const setMode = (mode: 'anonymous' | 'mixed' | 'verified', widgetId = fixture.widget.id) => db.update(widgets).set({ identityMode: mode }).where(eq(widgets.id, widgetId));
   const path = (route: string, widgetId = fixture.widget.id) => `/api/widget/${widgetId}/${route}`;
-  const visitorHeaders = (visitorToken?: string) => (visitorToken ? { 'x-visitor-token': visitorToken } : {});
+  const visitorHeaders = (visitorToken?: string): Record<string, string> => (visitorToken ? { 'x-visitor-token': visitorToken } : {});
 
   async function start(visitorToken?: string, body: Record<string, unknown> = {}, widgetId = fixture.widget.id) {
     return startSession(frameRequest(path('sessions', widgetId), { body: { hostOrigin: HOST_ORIGIN, ...body }, headers: visitorHeaders(visitorToken) }), routeParams(widgetId));
