@@ -2,7 +2,7 @@
 // without the assistant answering first. Patterns, not single words, so "is the human
 // resources module included?" is not a request. Each pattern is named for the tests.
 
-const PERSON = String.raw`(?:a |an |some |the |your |real |actual |live |)(?:human(?: being)?|person|people|agent|representative|rep|operator|someone|somebody|staff|team member|support (?:team|staff|agent))`;
+const PERSON = String.raw`(?:(?:a|an|some|the|your|real|actual|live) ){0,2}(?:human(?: being)?|person|people|agent|representative|rep|operator|someone|somebody|staff|team member|support (?:team|staff|agent))`;
 
 export const HANDOFF_PHRASES: Record<string, RegExp> = {
   // "talk to a human", "can I speak with someone", "connect me to an agent"
