@@ -94,7 +94,7 @@ describe('human handoff', () => {
     expect(await resolveConversation.run(as('admin'), { handoffId })).toMatchObject({ status: 'error', code: 'conflict' });
     expect(await state(token)).toMatchObject({ status: 'assistant' });
     // The assistant answers the next question again.
-    expect((await say(token, 'How many days do I have for returns?')).reply.content).toContain('30 days');
+    expect((await say(token, 'How many days do I have for returns?')).reply!.content).toContain('30 days');
 
     expect(await eventsOf(sessionId)).toEqual([
       ['handoff_requested', 'visitor_request'],
@@ -186,7 +186,7 @@ describe('human handoff', () => {
 
   it('offers a person after a thumbs-down and records that reason', async () => {
     const { token, sessionId } = await visitor();
-    const { reply } = await say(token, 'How many days do I have for returns?');
+    const reply = (await say(token, 'How many days do I have for returns?')).reply!;
     expect((await sendFeedback(frameRequest(path('feedback'), { token, body: { messageId: reply.messageId, value: -1 } }), p())).status).toBe(204);
     expect((await state(token)).offer).toMatchObject({ reason: 'negative_feedback', messageId: reply.messageId });
     await ask(token, { action: 'request', acceptOffer: true });
