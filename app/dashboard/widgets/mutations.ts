@@ -4,6 +4,7 @@ import { getPersonalityById } from '@/db/queries/personalities';
 import { createWidget as insertWidget, deleteWidget as removeWidget, getWidget, updateWidget as saveWidget } from '@/db/queries/widgets';
 import type { Transaction } from '@/db/withTenant';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
+import { VISITOR_IDENTITY_MODES } from '@/db/schema';
 import { originListField } from '@/lib/origin-fields';
 import { DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR } from '@/lib/widget/client/types';
 
@@ -38,6 +39,7 @@ export const widgetSettingsInput = z.object({
     .transform((text) => text.split('\n').map((line) => line.trim()).filter(Boolean))
     .refine((questions) => questions.length <= MAX_STARTER_QUESTIONS, `At most ${MAX_STARTER_QUESTIONS} questions, one per line.`)
     .refine((questions) => questions.every((question) => question.length <= 120), 'Each question can be at most 120 characters.'),
+  identityMode: z.enum(VISITOR_IDENTITY_MODES, { error: 'Choose anonymous, mixed or verified.' }).default('mixed'),
 });
 
 async function requireWidget(tx: Transaction, tenantId: string, widgetId: string) {
@@ -69,6 +71,7 @@ export const updateWidget = defineAction({
       name: input.name,
       allowedOrigins: input.allowedOrigins,
       personalityId: input.personalityId || null,
+      identityMode: input.identityMode,
       settings: {
         theme: input.theme,
         position: input.position,

@@ -66,6 +66,7 @@ export default async function WidgetPage({ params }: { params: Promise<{ widgetI
           secondaryColor: widget.settings.secondaryColor ?? DEFAULT_SECONDARY_COLOR,
           personalityId: widget.personalityId ?? '',
           starterQuestions: (widget.settings.starterQuestions ?? []).join('\n'),
+          identityMode: widget.identityMode,
         }}
       />
 
