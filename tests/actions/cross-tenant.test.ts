@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
+import * as inbox from '@/app/dashboard/inbox/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
@@ -58,6 +59,11 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'delete conversation', run: () => conversations.deleteConversation.run(asOwnerOfB(), { sessionId: a.sessionId }) },
     { name: 'remove budget threshold', run: () => costs.removeBudgetThreshold.run(asOwnerOfB(), { thresholdId: a.budgetThresholdId }) },
     { name: 'resolve budget alert', run: () => costs.resolveAlert.run(asOwnerOfB(), { alertId: a.budgetAlertId }) },
+    { name: 'revoke visitor signing key', run: () => settings.revokeVisitorKey.run(asOwnerOfB(), { keyId: a.visitorKeyId }) },
+    { name: 'take a conversation', run: () => inbox.takeConversation.run(asOwnerOfB(), { handoffId: a.waitingHandoffId }) },
+    { name: 'reply to a visitor', run: () => inbox.replyToVisitor.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner, content: 'Hijacked' }) },
+    { name: 'hand a conversation back', run: () => inbox.handBackConversation.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner }) },
+    { name: 'resolve a conversation', run: () => inbox.resolveConversation.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

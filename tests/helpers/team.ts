@@ -5,14 +5,17 @@ import {
   apiKeys,
   budgetAlerts,
   budgetThresholds,
+  handoffs,
   invitations,
   knowledgeDocuments,
   memberships,
   type MemberRole,
   messages,
   sessions,
+  supportSettings,
   tenants,
   users,
+  visitorSigningKeys,
   widgets,
 } from '@/db/schema';
 
@@ -30,6 +33,10 @@ export type Team = {
   sessionId: string;
   budgetThresholdId: string;
   budgetAlertId: string;
+  visitorKeyId: string;
+  /** A conversation waiting for a person, and one assigned to each of owner, admin and member. */
+  waitingHandoffId: string;
+  assignedHandoffs: Record<'owner' | 'admin' | 'member', string>;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
@@ -77,9 +84,27 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(budgetAlerts)
     .values({ tenantId: tenant!.id, threshold: '25.00', currentSpend: '26', period: 'daily', periodStart: new Date(), severity: 'warning' })
     .returning();
+  const [visitorKey] = await db
+    .insert(visitorSigningKeys)
+    .values({ tenantId: tenant!.id, keyId: `vk_${suffix}`, name: 'Site', secretCiphertext: 'not-a-real-secret' })
+    .returning();
+  const handoffFor = async (status: 'waiting' | 'assigned', assignedTo?: string) => {
+    const [conversation] = await db.insert(sessions).values({ tenantId: tenant!.id, widgetId: widget!.id }).returning();
+    const [handoff] = await db.insert(handoffs).values({ tenantId: tenant!.id, sessionId: conversation!.id, status, reason: 'visitor_request', assignedTo }).returning();
+    return handoff!.id;
+  };
+  const waitingHandoffId = await handoffFor('waiting');
+  const assignedHandoffs = {
+    owner: await handoffFor('assigned', ids.owner),
+    admin: await handoffFor('assigned', ids.admin),
+    member: await handoffFor('assigned', ids.member),
+  };
   return {
     tenantId: tenant!.id,
     name,
+    visitorKeyId: visitorKey!.id,
+    waitingHandoffId,
+    assignedHandoffs,
     users: ids,
     invitationId: invitation!.id,
     apiKeyId: key!.id,
@@ -107,5 +132,8 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     sessions: await db.select().from(sessions).where(eq(sessions.tenantId, tenantId)).orderBy(sessions.id),
     budgetThresholds: await db.select().from(budgetThresholds).where(eq(budgetThresholds.tenantId, tenantId)).orderBy(budgetThresholds.id),
     budgetAlerts: await db.select().from(budgetAlerts).where(eq(budgetAlerts.tenantId, tenantId)).orderBy(budgetAlerts.id),
+    visitorKeys: await db.select().from(visitorSigningKeys).where(eq(visitorSigningKeys.tenantId, tenantId)).orderBy(visitorSigningKeys.id),
+    handoffs: await db.select().from(handoffs).where(eq(handoffs.tenantId, tenantId)).orderBy(handoffs.id),
+    supportSettings: await db.select().from(supportSettings).where(eq(supportSettings.tenantId, tenantId)),
   };
 }
