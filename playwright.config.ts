@@ -17,6 +17,10 @@ process.env.E2E_OIDC_PORT = String(oidcPort);
 // Another origin that embeds the widget (e2e/third-party-site.ts).
 const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 3);
 process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);
+// A local SMTP relay for the app's notifications, and its mailbox over HTTP (e2e/mail-server.ts).
+const smtpPort = Number(process.env.E2E_SMTP_PORT ?? port + 6);
+const mailboxPort = Number(process.env.E2E_MAILBOX_PORT ?? port + 7);
+process.env.E2E_MAILBOX_PORT = String(mailboxPort);
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -61,6 +65,13 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: `tsx e2e/mail-server.ts`,
+      url: `http://127.0.0.1:${mailboxPort}/`,
+      env: { SMTP_PORT: String(smtpPort), MAILBOX_PORT: String(mailboxPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
       command: `tsx e2e/model-server.ts`,
       url: `http://127.0.0.1:${modelPort}/v1/models`,
       env: { MODEL_PORT: String(modelPort) },
@@ -84,6 +95,8 @@ export default defineConfig({
       OPENAI_API_KEY: 'e2e-model-key',
       OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
       LLM_DEFAULT_MODEL: 'gpt-4o-mini',
+      // Team notifications (handoff, leads, budget alerts) go to the local relay above.
+      SMTP_URL: `smtp://127.0.0.1:${smtpPort}`,
     },
     reuseExistingServer: false,
     timeout: 120_000,
