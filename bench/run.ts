@@ -48,7 +48,7 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'widget'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'widget', 'inbox'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -83,5 +83,10 @@ if (runs('knowledge')) {
 if (runs('widget')) {
   const { benchWidget } = await import('./widget');
   await benchWidget((await getDatabase()).db);
+  await closeDatabase();
+}
+if (runs('inbox')) {
+  const { benchInbox } = await import('./inbox');
+  await benchInbox((await getDatabase()).db);
   await closeDatabase();
 }

@@ -8,7 +8,7 @@ import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
-import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+import { createInboxTeam as createTeam, type InboxTeam as Team, snapshotTeam } from '../helpers/team';
 
 // Signed in as the owner of tenant B, every action given an id from tenant A answers
 // "not found" and changes nothing in either tenant.

@@ -10,7 +10,7 @@ import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { closeQueue } from '@/db/queue';
 import type { TenantAction } from '@/lib/actions/define-action';
-import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+import { createInboxTeam as createTeam, type InboxTeam as Team, snapshotTeam } from '../helpers/team';
 
 type Actor = 'owner' | 'admin' | 'member';
 type Case = { name: string; action: TenantAction; input: (team: Team, actor: Actor) => Record<string, string>; allowed: Actor[] };

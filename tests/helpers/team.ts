@@ -34,10 +34,10 @@ export type Team = {
   budgetThresholdId: string;
   budgetAlertId: string;
   visitorKeyId: string;
-  /** A conversation waiting for a person, and one assigned to each of owner, admin and member. */
-  waitingHandoffId: string;
-  assignedHandoffs: Record<'owner' | 'admin' | 'member', string>;
 };
+
+/** A team with Inbox work: a conversation waiting for a person, and one assigned to each of owner, admin and member. */
+export type InboxTeam = Team & { waitingHandoffId: string; assignedHandoffs: Record<'owner' | 'admin' | 'member', string> };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
 export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
@@ -88,23 +88,10 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(visitorSigningKeys)
     .values({ tenantId: tenant!.id, keyId: `vk_${suffix}`, name: 'Site', secretCiphertext: 'not-a-real-secret' })
     .returning();
-  const handoffFor = async (status: 'waiting' | 'assigned', assignedTo?: string) => {
-    const [conversation] = await db.insert(sessions).values({ tenantId: tenant!.id, widgetId: widget!.id }).returning();
-    const [handoff] = await db.insert(handoffs).values({ tenantId: tenant!.id, sessionId: conversation!.id, status, reason: 'visitor_request', assignedTo }).returning();
-    return handoff!.id;
-  };
-  const waitingHandoffId = await handoffFor('waiting');
-  const assignedHandoffs = {
-    owner: await handoffFor('assigned', ids.owner),
-    admin: await handoffFor('assigned', ids.admin),
-    member: await handoffFor('assigned', ids.member),
-  };
   return {
     tenantId: tenant!.id,
     name,
     visitorKeyId: visitorKey!.id,
-    waitingHandoffId,
-    assignedHandoffs,
     users: ids,
     invitationId: invitation!.id,
     apiKeyId: key!.id,
@@ -115,6 +102,24 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sessionId: session!.id,
     budgetThresholdId: threshold!.id,
     budgetAlertId: alert!.id,
+  };
+}
+
+export async function createInboxTeam(db: Database, label = 'Team'): Promise<InboxTeam> {
+  const team = await createTeam(db, label);
+  const handoffFor = async (status: 'waiting' | 'assigned', assignedTo?: string) => {
+    const [conversation] = await db.insert(sessions).values({ tenantId: team.tenantId, widgetId: team.widgetId }).returning();
+    const [handoff] = await db.insert(handoffs).values({ tenantId: team.tenantId, sessionId: conversation!.id, status, reason: 'visitor_request', assignedTo }).returning();
+    return handoff!.id;
+  };
+  return {
+    ...team,
+    waitingHandoffId: await handoffFor('waiting'),
+    assignedHandoffs: {
+      owner: await handoffFor('assigned', team.users.owner),
+      admin: await handoffFor('assigned', team.users.admin),
+      member: await handoffFor('assigned', team.users.member),
+    },
   };
 }
 
