@@ -26,6 +26,8 @@ async function openChat(page: Page, app: string, widgetId: string, name: string,
 }
 
 test('a signed-in visitor asks for a person; a member takes it live, replies, resolves; the assistant answers again', async ({ browser, baseURL }) => {
+  // Three signed-in or visiting browser contexts and a dozen live round trips.
+  test.setTimeout(180_000);
   const app = baseURL!;
   const admin = await signedInPage(browser, 'admin@acme.com');
   const widgetId = await createShopWidget(admin, 'Shop help');
@@ -74,7 +76,7 @@ test('a signed-in visitor asks for a person; a member takes it live, replies, re
   // The visitor writes to the person, not to the assistant; the member sees it live.
   await chat.getByRole('textbox', { name: 'Your message' }).fill('My order 1234 never arrived');
   await chat.getByRole('textbox', { name: 'Your message' }).press('Enter');
-  await expect(member.getByTestId('transcript-message').filter({ hasText: 'My order 1234 never arrived' })).toBeVisible();
+  await expect(member.getByTestId('transcript-message').filter({ hasText: 'My order 1234 never arrived' })).toBeVisible({ timeout: 15_000 });
   await expect(chat.locator('.msg.bot')).toHaveCount(0);
 
   await member.getByRole('button', { name: 'Resolve' }).click();
@@ -88,6 +90,7 @@ test('a signed-in visitor asks for a person; a member takes it live, replies, re
 });
 
 test('outside office hours the visitor leaves an email and the team is notified by email', async ({ browser, baseURL }) => {
+  test.setTimeout(120_000);
   const app = baseURL!;
   const admin = await signedInPage(browser, 'priya@acme.com');
   const widgetId = await createShopWidget(admin, 'After hours');
@@ -104,7 +107,7 @@ test('outside office hours the visitor leaves an email and the team is notified 
   await expect(chat.getByText('The team is away right now. Leave your email and they will get back to you.').first()).toBeVisible();
   await chat.getByRole('textbox', { name: 'Your email' }).fill('night.owl@customer.example');
   await chat.getByRole('textbox', { name: 'A note for the team (optional)' }).fill('Please call me back tomorrow.');
-  await chat.getByRole('button', { name: 'Send', exact: true }).click();
+  await chat.getByRole('button', { name: 'Send email' }).click();
   await expect(chat.getByText('Thanks! The team will get back to you by email.')).toBeVisible();
 
   await expect

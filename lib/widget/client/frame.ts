@@ -299,7 +299,7 @@ function applyHandoff(next: HandoffView) {
 function showLeadForm() {
   const email = element('input', { type: 'email', 'aria-label': 'Your email', placeholder: 'you@example.com', autocomplete: 'email', maxlength: '320' });
   const note = element('textarea', { 'aria-label': 'A note for the team (optional)', placeholder: 'How can we help? (optional)', rows: '2', maxlength: '1000' });
-  const send = button('Send', async () => {
+  const send = button('Send email', async () => {
     send.disabled = true;
     const response = await call('lead', { method: 'POST', body: JSON.stringify({ email: email.value, note: note.value }) }).catch(() => undefined);
     send.disabled = false;
