@@ -101,8 +101,8 @@ export default defineConfig({
       OPENAI_API_KEY: 'e2e-model-key',
       OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
       LLM_DEFAULT_MODEL: 'gpt-4o-mini',
-      // The local website the sources spec crawls lives on a loopback address.
-      // The local website is on a private address and a non-web port: both need the allow-list.
+      // The local website the sources spec crawls is on a loopback address and a non-web port:
+      // both need the allow-list.
       KNOWLEDGE_URL_ALLOWLIST: `127.0.0.1:${websitePort}`,
     },
     reuseExistingServer: false,

@@ -48,7 +48,7 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'widget', 'sources'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'widget', 'sources', 'inbox'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -88,5 +88,10 @@ if (runs('widget')) {
 if (runs('sources')) {
   const { benchSources } = await import('./sources');
   await benchSources((await getDatabase()).db);
+  await closeDatabase();
+}
+if (runs('inbox')) {
+  const { benchInbox } = await import('./inbox');
+  await benchInbox((await getDatabase()).db);
   await closeDatabase();
 }

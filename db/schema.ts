@@ -155,6 +155,8 @@ export const memberships = pgTable(
       .notNull()
       .references(() => users.id, { onDelete: 'cascade' }),
     role: text('role', { enum: MEMBER_ROLES }).notNull().default('member'),
+    // Takes visitors' handoffs now: emailed when a visitor asks for a person (Inbox toggle).
+    onDuty: boolean('on_duty').notNull().default(false),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -263,6 +265,11 @@ export type WidgetSettings = {
   visitorDailySpendCapUsd?: string;
 };
 
+// anonymous: identity tokens are ignored; mixed: verified when the host page gives a token;
+// verified: every public conversation route requires a valid token.
+export const VISITOR_IDENTITY_MODES = ['anonymous', 'mixed', 'verified'] as const;
+export type VisitorIdentityMode = (typeof VISITOR_IDENTITY_MODES)[number];
+
 export const widgets = pgTable(
   'widgets',
   {
@@ -278,6 +285,7 @@ export const widgets = pgTable(
       .$type<WidgetSettings>()
       .notNull()
       .default({ theme: 'auto', position: 'bottom-right' }),
+    identityMode: text('identity_mode', { enum: VISITOR_IDENTITY_MODES }).notNull().default('mixed'),
     isActive: boolean('is_active').notNull().default(true),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
@@ -317,6 +325,56 @@ export const meetings = pgTable(
 export type Meeting = typeof meetings.$inferSelect;
 export type NewMeeting = typeof meetings.$inferInsert;
 
+// ==================== VISITORS ====================
+// A company's own user, signed into the widget with a JWT the company's server issues (see
+// lib/visitors). Keyed by the token's `sub` only: an email is a field, never an identity.
+
+export type VisitorAttributes = Record<string, string | number | boolean | null>;
+
+export const visitors = pgTable(
+  'visitors',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    externalId: text('external_id').notNull(),
+    email: text('email'),
+    emailVerified: boolean('email_verified').notNull().default(false),
+    name: text('name'),
+    attributes: jsonb('attributes').$type<VisitorAttributes>().notNull().default({}),
+    createdAt: createdAt(),
+    lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [
+    uniqueIndex('visitors_tenant_external_idx').on(t.tenantId, t.externalId),
+    unique('visitors_tenant_id_unique').on(t.tenantId, t.id),
+  ],
+);
+export type Visitor = typeof visitors.$inferSelect;
+export type NewVisitor = typeof visitors.$inferInsert;
+
+// HS256 secrets that sign visitor tokens. Several may be active so keys rotate without
+// downtime; the secret is shown once and stored encrypted (it must be read back to verify).
+export const visitorSigningKeys = pgTable(
+  'visitor_signing_keys',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    // The token header's `kid`: public, names the key.
+    keyId: text('key_id').notNull(),
+    name: text('name').notNull(),
+    secretCiphertext: text('secret_ciphertext').notNull(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
+    revokedAt: timestamp('revoked_at', { withTimezone: true }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex('visitor_signing_keys_tenant_key_idx').on(t.tenantId, t.keyId),
+    index('visitor_signing_keys_tenant_created_idx').on(t.tenantId, t.createdAt),
+  ],
+);
+export type VisitorSigningKey = typeof visitorSigningKeys.$inferSelect;
+
 // ==================== CONVERSATIONS ====================
 
 export const SESSION_MODES = ['text', 'meeting'] as const;
@@ -330,6 +388,8 @@ export const sessions = pgTable(
     widgetId: uuid('widget_id').references(() => widgets.id, { onDelete: 'set null' }),
     meetingId: uuid('meeting_id').references(() => meetings.id, { onDelete: 'set null' }),
     personalityId: uuid('personality_id').references(() => aiPersonalities.id, { onDelete: 'set null' }),
+    // Set for a verified visitor: the conversation follows them across devices.
+    visitorId: uuid('visitor_id'),
     mode: text('mode', { enum: SESSION_MODES }).notNull().default('text'),
     source: text('source', { enum: SESSION_SOURCES }).notNull().default('widget'),
     costUsd: numeric('cost_usd', { precision: 14, scale: 8 }).notNull().default('0'),
@@ -348,12 +408,15 @@ export const sessions = pgTable(
     index('sessions_tenant_widget_created_idx').on(t.tenantId, t.widgetId, t.createdAt.desc()),
     index('sessions_tenant_meeting_idx').on(t.tenantId, t.meetingId),
     unique('sessions_tenant_id_unique').on(t.tenantId, t.id),
+    foreignKey({ columns: [t.tenantId, t.visitorId], foreignColumns: [visitors.tenantId, visitors.id] }).onDelete('cascade'),
+    index('sessions_tenant_visitor_widget_idx').on(t.tenantId, t.visitorId, t.widgetId, t.createdAt.desc()),
   ],
 );
 export type Session = typeof sessions.$inferSelect;
 export type NewSession = typeof sessions.$inferInsert;
 
-export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
+// `agent`: a team member answering in person (human handoff).
+export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'agent'] as const;
 export const MESSAGE_STATUSES = ['pending', 'streaming', 'complete', 'failed'] as const;
 
 export type MessageSource = { index: number; documentId: string; chunkId: string; title: string; headingPath?: string[]; url?: string };
@@ -366,6 +429,9 @@ export type MessageMetadata = {
   latencyMs?: number;
   answerMode?: 'model' | 'retrieval-only';
   error?: string;
+  /** For `agent` messages: who wrote it (the name is what the visitor saw). */
+  agentId?: string;
+  agentName?: string;
 };
 
 export const messages = pgTable(
@@ -397,6 +463,97 @@ export const messages = pgTable(
 );
 export type Message = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
+
+// ==================== HUMAN HANDOFF ====================
+
+export const HANDOFF_STATUSES = ['waiting', 'assigned', 'resolved', 'cancelled'] as const;
+export const OPEN_HANDOFF_STATUSES = ['waiting', 'assigned'] as const;
+export const HANDOFF_REASONS = ['visitor_request', 'no_answer', 'negative_feedback', 'keyword'] as const;
+export type HandoffStatus = (typeof HANDOFF_STATUSES)[number];
+export type HandoffReason = (typeof HANDOFF_REASONS)[number];
+
+// One row per request for a person, from the request to its resolution. While one is open
+// (waiting or assigned) the assistant stays silent in that conversation.
+export const handoffs = pgTable(
+  'handoffs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sessionId: uuid('session_id').notNull(),
+    status: text('status', { enum: HANDOFF_STATUSES }).notNull().default('waiting'),
+    reason: text('reason', { enum: HANDOFF_REASONS }).notNull(),
+    requestedAt: timestamp('requested_at', { withTimezone: true }).notNull().defaultNow(),
+    assignedTo: uuid('assigned_to').references(() => users.id, { onDelete: 'set null' }),
+    assignedAt: timestamp('assigned_at', { withTimezone: true }),
+    closedAt: timestamp('closed_at', { withTimezone: true }),
+    // Lead capture: asked for outside office hours or when nobody picked up in time.
+    leadRequestedAt: timestamp('lead_requested_at', { withTimezone: true }),
+    leadEmail: text('lead_email'),
+    leadNote: text('lead_note'),
+    leadCapturedAt: timestamp('lead_captured_at', { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
+    unique('handoffs_tenant_id_unique').on(t.tenantId, t.id),
+    // At most one open handoff per conversation, whoever races to open one.
+    uniqueIndex('handoffs_one_open_per_session_idx').on(t.tenantId, t.sessionId).where(sql`${t.status} in ('waiting', 'assigned')`),
+    index('handoffs_tenant_status_requested_idx').on(t.tenantId, t.status, t.requestedAt),
+    index('handoffs_tenant_session_requested_idx').on(t.tenantId, t.sessionId, t.requestedAt),
+  ],
+);
+export type Handoff = typeof handoffs.$inferSelect;
+
+export const CONVERSATION_EVENT_TYPES = [
+  'handoff_requested',
+  'assigned',
+  'released',
+  'resolved',
+  'cancelled',
+  'lead_requested',
+  'lead_captured',
+] as const;
+export const EVENT_ACTORS = ['visitor', 'member', 'system'] as const;
+export type ConversationEventType = (typeof CONVERSATION_EVENT_TYPES)[number];
+
+// The audit trail of a conversation's handoffs: who did what, when and why.
+export const conversationEvents = pgTable(
+  'conversation_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sessionId: uuid('session_id').notNull(),
+    handoffId: uuid('handoff_id'),
+    type: text('type', { enum: CONVERSATION_EVENT_TYPES }).notNull(),
+    actor: text('actor', { enum: EVENT_ACTORS }).notNull(),
+    actorUserId: uuid('actor_user_id').references(() => users.id, { onDelete: 'set null' }),
+    // The member's name as it was, so the record survives their leaving the team.
+    actorName: text('actor_name'),
+    reason: text('reason'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().default(sql`clock_timestamp()`),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
+    foreignKey({ columns: [t.tenantId, t.handoffId], foreignColumns: [handoffs.tenantId, handoffs.id] }).onDelete('cascade'),
+    index('conversation_events_tenant_session_created_idx').on(t.tenantId, t.sessionId, t.createdAt),
+  ],
+);
+export type ConversationEvent = typeof conversationEvents.$inferSelect;
+
+/** Opening hours per weekday, Monday first; null: closed that day. Times are HH:MM in the workspace's zone. */
+export type WeeklyHours = Array<{ open: string; close: string } | null>;
+
+export const supportSettings = pgTable('support_settings', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  handoffEnabled: boolean('handoff_enabled').notNull().default(true),
+  timeZone: text('time_zone').notNull().default('UTC'),
+  officeHoursEnabled: boolean('office_hours_enabled').notNull().default(false),
+  weeklyHours: jsonb('weekly_hours').$type<WeeklyHours>().notNull(),
+  pickupTimeoutMinutes: integer('pickup_timeout_minutes').notNull().default(5),
+  updatedAt: updatedAt(),
+}, (t) => [check('support_settings_pickup_timeout_range', sql`${t.pickupTimeoutMinutes} between 1 and 1440`)]);
+export type SupportSettings = typeof supportSettings.$inferSelect;
 
 // ==================== KNOWLEDGE BASE ====================
 

@@ -21,7 +21,10 @@ createServer((request, response) => {
   if (url.pathname === '/') {
     const widget = url.searchParams.get('widget') ?? '';
     const app = url.searchParams.get('app') ?? '';
-    body = `<p>Products, prices, and a chat button in the corner.</p><script src="${escape(app)}/widget.js" data-widget-id="${escape(widget)}" async></script>`;
+    // `vt`: a signed-in user's visitor token, as the shop's server would render it into the page.
+    const visitorToken = url.searchParams.get('vt');
+    const tokenAttribute = visitorToken ? ` data-visitor-token="${escape(visitorToken)}"` : '';
+    body = `<p>Products, prices, and a chat button in the corner.</p><script src="${escape(app)}/widget.js" data-widget-id="${escape(widget)}"${tokenAttribute} async></script>`;
   } else if (url.pathname === '/frame') {
     body = `<iframe id="direct" title="Direct frame" src="${escape(url.searchParams.get('src') ?? '')}" width="400" height="500"></iframe>`;
   } else {

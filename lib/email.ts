@@ -92,3 +92,20 @@ export async function sendBudgetAlertEmail({
     return false;
   }
 }
+
+/**
+ * Tells the team about a visitor who wants a person or left their email (human handoff), when
+ * SMTP is configured. Returns false when it is not or sending fails (the Inbox shows it anyway).
+ */
+export async function sendTeamNotificationEmail({ to, subject, text }: { to: string[]; subject: string; text: string }): Promise<boolean> {
+  const { SMTP_FROM } = getEnv();
+  const smtp = mailer();
+  if (!smtp || to.length === 0) return false;
+  try {
+    await smtp.sendMail({ from: SMTP_FROM, to, subject, text });
+    return true;
+  } catch (error) {
+    console.error('Team notification email failed', error);
+    return false;
+  }
+}

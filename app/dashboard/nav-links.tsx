@@ -2,6 +2,7 @@
 
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import { InboxCount } from './inbox/live';
 
 const LINKS = [
   { href: '/dashboard', label: 'Overview' },
@@ -9,6 +10,7 @@ const LINKS = [
   { href: '/dashboard/personalities', label: 'Personalities' },
   { href: '/dashboard/playground', label: 'Playground' },
   { href: '/dashboard/widgets', label: 'Widgets' },
+  { href: '/dashboard/inbox', label: 'Inbox' },
   { href: '/dashboard/conversations', label: 'Conversations' },
   { href: '/dashboard/costs', label: 'Costs' },
   { href: '/dashboard/team', label: 'Team' },
@@ -33,6 +35,7 @@ export function NavLinks() {
               }`}
             >
               {link.label}
+              {link.href === '/dashboard/inbox' && <InboxCount />}
             </Link>
           </li>
         );

@@ -10,6 +10,7 @@ import {
   SESSION_MODES,
   SESSION_SOURCES,
   sessions,
+  visitors,
   widgets,
 } from '../schema';
 
@@ -130,9 +131,16 @@ export async function listConversations(tx: Transaction, tenantId: string, filte
       lastMessageAt: sessions.lastMessageAt,
       metadata: sessions.metadata,
       firstQuestion: sql<string | null>`(${firstQuestion})`,
+      // The verified visitor (signed in on the website), if any.
+      visitorExternalId: visitors.externalId,
+      visitorName: visitors.name,
+      visitorEmail: visitors.email,
+      visitorEmailVerified: visitors.emailVerified,
+      visitorAttributes: visitors.attributes,
     })
     .from(sessions)
     .leftJoin(widgets, and(eq(widgets.tenantId, sessions.tenantId), eq(widgets.id, sessions.widgetId)))
+    .leftJoin(visitors, and(eq(visitors.tenantId, sessions.tenantId), eq(visitors.id, sessions.visitorId)))
     .where(and(...where))
     .orderBy(desc(sessions.createdAt), desc(sessions.id))
     .limit(limit + 1);

@@ -21,7 +21,7 @@ export async function updateWidget(
   tx: Transaction,
   tenantId: string,
   widgetId: string,
-  values: Partial<Pick<NewWidget, 'name' | 'allowedOrigins' | 'settings' | 'personalityId' | 'isActive'>>,
+  values: Partial<Pick<NewWidget, 'name' | 'allowedOrigins' | 'settings' | 'personalityId' | 'isActive' | 'identityMode'>>,
 ): Promise<boolean> {
   const updated = await tx
     .update(widgets)
@@ -50,6 +50,7 @@ export async function resolvePublicWidget(tx: Transaction, widgetId: string) {
       allowedOrigins: widgets.allowedOrigins,
       workspaceDomains: tenants.allowedDomains,
       settings: widgets.settings,
+      identityMode: widgets.identityMode,
       isActive: widgets.isActive,
     })
     .from(widgets)

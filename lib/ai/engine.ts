@@ -2,6 +2,8 @@ import 'server-only';
 import { APICallError, RetryError, streamText } from 'ai';
 import { countTokens } from 'gpt-tokenizer';
 import { failInterruptedReplies, finishReply, getSessionById, listRecentMessages, startExchange } from '@/db/queries/conversations';
+import { getOpenHandoff } from '@/db/queries/handoffs';
+import { getVisitorById } from '@/db/queries/visitors';
 import { getPersonalityForReply } from '@/db/queries/personalities';
 import { getTenantById } from '@/db/queries/tenants';
 import { getWidget } from '@/db/queries/widgets';
@@ -15,7 +17,7 @@ import { type Env, getEnv } from '@/lib/env';
 import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
 import type { SearchHit } from '@/lib/knowledge/search';
 import { languageModel, type ModelInfo, resolveModel } from './models';
-import { buildPrompt, type HistoryTurn, type PromptPassage } from './prompt';
+import { buildPrompt, type HistoryTurn, type PromptPassage, type VisitorProfile } from './prompt';
 import { excerpt, retrievalOnlyAnswer } from './retrieval-only';
 
 // The one entry point for an assistant reply, whoever asks (dashboard playground, public
@@ -48,6 +50,15 @@ export class ReplyRequestError extends Error {
  */
 export type ReplyAudience = 'member' | 'visitor';
 
+
+/** A person owns the conversation (or the visitor is waiting for one): the assistant stays silent. */
+export class AssistantSilencedError extends Error {
+  constructor() {
+    super('A person from the team is handling this conversation.');
+    this.name = 'AssistantSilencedError';
+  }
+}
+
 export type ReplyRequest = { tenantId: string; sessionId: string; content: string; audience: ReplyAudience };
 
 type PreparedReply = ReplyRequest & {
@@ -61,6 +72,7 @@ type PreparedReply = ReplyRequest & {
   linkOrigins: string[];
   /** The limits the model call is reserved against (the widget's own, for widget sessions). */
   spendScope: SpendScope;
+  visitorProfile?: VisitorProfile;
 };
 
 async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
@@ -68,12 +80,15 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
   return withTenantId(request.tenantId, async (tx) => {
     const session = await getSessionById(tx, request.tenantId, request.sessionId);
     if (!session) throw new ReplyRequestError('This conversation does not exist.');
+    // Checked in the transaction that stores the message, so no reply starts once a handoff is open.
+    if (await getOpenHandoff(tx, request.tenantId, request.sessionId)) throw new AssistantSilencedError();
     const [personality, tenant, widget, earlier] = [
       await getPersonalityForReply(tx, request.tenantId, session.personalityId),
       await getTenantById(tx, request.tenantId),
       session.widgetId ? await getWidget(tx, request.tenantId, session.widgetId) : undefined,
       await listRecentMessages(tx, request.tenantId, request.sessionId, HISTORY_MESSAGES),
     ];
+    const visitor = session.visitorId ? await getVisitorById(tx, request.tenantId, session.visitorId) : undefined;
     if (!personality || !tenant) throw new ReplyRequestError('This workspace has no assistant personality.');
     const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content);
     return {
@@ -90,10 +105,15 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
         maxTokens: personality.maxTokens,
       },
       preferredModel: personality.preferredModel,
-      // Failed replies are apologies, not knowledge: they are left out of the history.
+      // Failed replies are apologies, not knowledge: they are left out of the history. A team
+      // member's replies (handoff) are the conversation's side too, so the assistant taking
+      // back over knows what was said.
       history: earlier
-        .filter((message) => (message.role === 'user' || message.role === 'assistant') && message.status === 'complete' && message.content)
-        .map((message) => ({ role: message.role as HistoryTurn['role'], content: message.content })),
+        .filter((message) => message.role !== 'system' && message.status === 'complete' && message.content)
+        .map((message) => ({ role: message.role === 'user' ? 'user' : 'assistant', content: message.content })),
+      visitorProfile: visitor
+        ? { id: visitor.externalId, name: visitor.name, email: visitor.email, emailVerified: visitor.emailVerified, attributes: visitor.attributes }
+        : undefined,
       // The sites the answer may link to: the workspace's, and the site the widget lives on.
       linkOrigins: [...new Set([...tenant.allowedDomains, ...(widget?.allowedOrigins ?? [])])],
       spendScope: {
@@ -158,6 +178,7 @@ function buildModelPrompt(prepared: PreparedReply, model: ModelInfo, passages: P
     passages,
     history: prepared.history,
     question: prepared.content,
+    visitorProfile: prepared.visitorProfile,
     historyTokenBudget: Math.min(
       MAX_HISTORY_TOKENS,
       model.contextTokens - maxOutputTokens - PROMPT_OVERHEAD_TOKENS - countTokens(prepared.systemPrompt) -

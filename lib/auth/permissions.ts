@@ -18,6 +18,11 @@ export const PERMISSIONS = {
   // Playground turns call the model and cost money: not for read-only members.
   'playground:chat': ['owner', 'admin'],
   'budgets:manage': ['owner', 'admin'],
+  // Human handoff: every member works the Inbox (take, reply, hand back, resolve their own)...
+  'inbox:work': ['owner', 'admin', 'member'],
+  // ...owners and admins also hand back or resolve anyone's, and set office hours.
+  'inbox:supervise': ['owner', 'admin'],
+  'support:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -44,7 +44,18 @@ textarea{flex:1;resize:none;max-height:120px;padding:9px 12px;border:1px solid v
 .send{width:40px;height:40px;border:0;border-radius:10px;background:var(--primary);color:var(--on-primary);font-size:17px}
 .send:disabled,textarea:disabled{opacity:.5;cursor:not-allowed}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
-.notice{margin:auto;padding:24px;text-align:center;color:var(--muted)}`;
+.notice{margin:auto;padding:24px;text-align:center;color:var(--muted)}
+.msg.agent{align-self:flex-start;background:var(--bubble);border-left:3px solid var(--primary);border-bottom-left-radius:4px;white-space:pre-wrap}
+.author{display:block;margin-bottom:2px;font-size:12px;font-weight:600;color:var(--muted)}
+.note{align-self:center;max-width:92%;margin:0;font-size:12.5px;color:var(--muted);text-align:center}
+.bar{display:flex;flex-wrap:wrap;align-items:center;gap:8px;padding:6px 16px;font-size:13.5px;background:var(--bubble);border-bottom:1px solid var(--line)}
+.bar:empty{display:none}
+.bar button,.card button{border:1px solid var(--primary);background:transparent;color:var(--fg);border-radius:999px;padding:4px 12px;font-size:13px}
+.card button.primary{background:var(--primary);color:var(--on-primary)}
+.card{align-self:stretch;display:flex;flex-direction:column;gap:8px;padding:10px 12px;border:1px solid var(--line);border-radius:12px}
+.card p{margin:0}.card .row{display:flex;flex-wrap:wrap;gap:6px}
+.card input,.card textarea{padding:7px 10px;border:1px solid var(--line);border-radius:8px;background:var(--bg);color:var(--fg);font:inherit}
+[hidden]{display:none!important}`;
 
 const STYLE_HASH = `'sha256-${createHash('sha256').update(STYLES).digest('base64')}'`;
 

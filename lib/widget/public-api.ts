@@ -1,10 +1,14 @@
 import 'server-only';
 import { z } from 'zod';
+import { getSessionById } from '@/db/queries/conversations';
+import { getVisitorById } from '@/db/queries/visitors';
 import { type PublicWidget, resolvePublicWidget } from '@/db/queries/widgets';
-import { type Transaction, withSystem } from '@/db/withTenant';
+import type { Session } from '@/db/schema';
+import { type Transaction, withSystem, withTenantId } from '@/db/withTenant';
 import { originMatches } from '@/lib/domains';
 import { clientIp, countRateLimitHits, type RateLimit, type RateLimitCheck } from '@/lib/rate-limit';
-import { DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR, type WidgetPublicConfig } from './client/types';
+import { type VerifiedVisitor, verifyVisitorToken } from '@/lib/visitors/token';
+import { DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR, VISITOR_TOKEN_HEADER, type WidgetPublicConfig } from './client/types';
 import { verifyWidgetSession } from './session-token';
 
 // Shared by the public widget route handlers (app/api/widget/[widgetId]/...). No sign-in:
@@ -22,6 +26,11 @@ export const WIDGET_LIMITS = {
   // Bounds an attacker who rotates addresses: new conversations per widget, whoever starts
   // them. A policy ceiling, not a measurement: a site with more real traffic raises it.
   sessionsPerWidget: { limit: 1000, windowSeconds: 3600 },
+  // Asking for a person, going back, leaving an email: a handful per conversation.
+  handoffActionsPerSession: { limit: 10, windowSeconds: 600 },
+  leadNoteMaxChars: 1000,
+  // Live streams a conversation may open (they reconnect every few minutes).
+  liveStreamsPerSession: { limit: 30, windowSeconds: 600 },
 } satisfies Record<string, number | RateLimit>;
 
 export type WidgetErrorCode =
@@ -32,7 +41,10 @@ export type WidgetErrorCode =
   | 'invalid_session'
   | 'rate_limited'
   | 'unavailable'
-  | 'too_large';
+  | 'too_large'
+  | 'visitor_required'
+  | 'visitor_token_invalid'
+  | 'conflict';
 
 export function widgetError(status: number, code: WidgetErrorCode, error: string, headers?: HeadersInit): Response {
   return Response.json({ error, code }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });
@@ -89,12 +101,51 @@ export async function resolveActiveWidget(
 export const widgetNotFound = () => widgetError(404, 'not_found', 'This chat is not available.');
 export const widgetDisabled = () => widgetError(410, 'disabled', 'This chat has been turned off by the site owner.');
 
+export const visitorRequired = () =>
+  widgetError(401, 'visitor_required', 'This chat is for signed-in users. Sign in on this site, then open the chat again.');
+
+/**
+ * Who the visitor is, as the widget's identity mode demands: `anonymous` ignores tokens;
+ * `mixed` verifies one when the host page gave it; `verified` requires one. Checked on every
+ * conversation route (runs inside the widget tenant's scope: the signing keys are tenant data).
+ */
+export async function identifyVisitor(
+  tx: Transaction,
+  widget: PublicWidget,
+  request: Request,
+): Promise<{ identity: VerifiedVisitor | null } | { response: Response }> {
+  if (widget.identityMode === 'anonymous') return { identity: null };
+  const token = request.headers.get(VISITOR_TOKEN_HEADER)?.trim();
+  if (!token) return widget.identityMode === 'verified' ? { response: visitorRequired() } : { identity: null };
+  const result = await verifyVisitorToken(tx, { tenantId: widget.tenantId, widgetId: widget.id, token });
+  if (!result.ok) return { response: widgetError(401, 'visitor_token_invalid', `Your sign-in could not be verified: ${result.reason}`) };
+  return { identity: result.visitor };
+}
+
+/**
+ * A verified visitor's conversation opens only with that visitor's token (same `sub`), on any
+ * device; an anonymous one only without an identity. So a shared computer whose page signed
+ * its user out, or another user of the same site, never reads it.
+ */
+async function belongsToVisitor(tx: Transaction, session: Session, identity: VerifiedVisitor | null): Promise<boolean> {
+  if (!session.visitorId) return identity === null;
+  if (!identity) return false;
+  return (await getVisitorById(tx, session.tenantId, session.visitorId))?.externalId === identity.externalId;
+}
+
 /** A visitor's verified request; `renewedToken` replaces an ageing token (see session-token.ts). */
-export type VisitorRequest = { widget: PublicWidget; sessionId: string; renewedToken?: string };
+export type VisitorRequest = {
+  widget: PublicWidget;
+  sessionId: string;
+  session: Session;
+  identity: VerifiedVisitor | null;
+  renewedToken?: string;
+};
 
 /**
  * The common gate of the visitor routes: same-origin, a genuine session token for this widget
- * (`Authorization: Bearer <token>`), an active widget, then the given rate limits.
+ * (`Authorization: Bearer <token>`), an active widget, the given rate limits, the visitor's
+ * identity as the widget's mode requires, and a session that still exists and is theirs.
  */
 export async function authorizeVisitor(
   request: Request,
@@ -110,7 +161,16 @@ export async function authorizeVisitor(
   const ip = clientIp(request.headers);
   const resolved = await resolveActiveWidget(widgetId, (widget) => limits({ widget, sessionId, ip }));
   if ('response' in resolved) return resolved;
-  return { widget: resolved.widget, sessionId, renewedToken: verified.renewed };
+  const { widget } = resolved;
+  const outcome = await withTenantId(widget.tenantId, async (tx): Promise<{ session: Session; identity: VerifiedVisitor | null } | { response: Response }> => {
+    const identified = await identifyVisitor(tx, widget, request);
+    if ('response' in identified) return identified;
+    const session = await getSessionById(tx, widget.tenantId, sessionId);
+    if (!session || session.widgetId !== widget.id || !(await belongsToVisitor(tx, session, identified.identity))) return { response: invalidSession() };
+    return { session, identity: identified.identity };
+  });
+  if ('response' in outcome) return outcome;
+  return { widget, sessionId, session: outcome.session, identity: outcome.identity, renewedToken: verified.renewed };
 }
 
 export const invalidSession = () => widgetError(401, 'invalid_session', 'This conversation has expired. Please start a new one.');
@@ -155,5 +215,6 @@ export function publicWidgetConfig(widget: PublicWidget): WidgetPublicConfig {
     secondaryColor: hexColor(settings.secondaryColor, DEFAULT_SECONDARY_COLOR),
     greeting: settings.greeting ?? '',
     starterQuestions: settings.starterQuestions ?? [],
+    identityMode: widget.identityMode,
   };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
+import * as inbox from '@/app/dashboard/inbox/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
@@ -8,7 +9,7 @@ import * as sources from '@/app/dashboard/knowledge/sources/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
-import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+import { createInboxTeam as createTeam, type InboxTeam as Team, snapshotTeam } from '../helpers/team';
 
 // Signed in as the owner of tenant B, every action given an id from tenant A answers
 // "not found" and changes nothing in either tenant.
@@ -64,6 +65,11 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'retry sync', run: () => sources.retrySync.run(asOwnerOfB(), { syncId: a.failedSyncId }) },
     { name: 'approve change', run: () => sources.reviewSourceChange.run(asOwnerOfB(), { changeId: a.pendingChangeId, decision: 'approve' }) },
     { name: 'delete source', run: () => sources.removeSource.run(asOwnerOfB(), { sourceId: a.sourceId }) },
+    { name: 'revoke visitor signing key', run: () => settings.revokeVisitorKey.run(asOwnerOfB(), { keyId: a.visitorKeyId }) },
+    { name: 'take a conversation', run: () => inbox.takeConversation.run(asOwnerOfB(), { handoffId: a.waitingHandoffId }) },
+    { name: 'reply to a visitor', run: () => inbox.replyToVisitor.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner, content: 'Hijacked' }) },
+    { name: 'hand a conversation back', run: () => inbox.handBackConversation.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner }) },
+    { name: 'resolve a conversation', run: () => inbox.resolveConversation.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

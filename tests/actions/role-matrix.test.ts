@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
+import * as inbox from '@/app/dashboard/inbox/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
@@ -10,10 +11,10 @@ import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { closeQueue } from '@/db/queue';
 import type { TenantAction } from '@/lib/actions/define-action';
-import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+import { createInboxTeam as createTeam, type InboxTeam as Team, snapshotTeam } from '../helpers/team';
 
 type Actor = 'owner' | 'admin' | 'member';
-type Case = { name: string; action: TenantAction; input: (team: Team) => Record<string, string>; allowed: Actor[] };
+type Case = { name: string; action: TenantAction; input: (team: Team, actor: Actor) => Record<string, string>; allowed: Actor[] };
 
 const PERSONALITY = {
   name: 'Support v2',
@@ -75,6 +76,20 @@ const CASES: Case[] = [
   { name: 'add a budget threshold', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '40', period: 'weekly', severity: 'critical' }), allowed: ['owner', 'admin'] },
   { name: 'remove a budget threshold', action: costs.removeBudgetThreshold, input: (t) => ({ thresholdId: t.budgetThresholdId }), allowed: ['owner', 'admin'] },
   { name: 'resolve a budget alert', action: costs.resolveAlert, input: (t) => ({ alertId: t.budgetAlertId }), allowed: ['owner', 'admin'] },
+  { name: 'create a visitor signing key', action: settings.createVisitorKey, input: () => ({ name: 'Production site' }), allowed: ['owner'] },
+  { name: 'revoke a visitor signing key', action: settings.revokeVisitorKey, input: (t) => ({ keyId: t.visitorKeyId }), allowed: ['owner'] },
+  {
+    name: 'save handoff settings',
+    action: inbox.updateSupportSettings,
+    input: () => ({ handoffEnabled: 'on', officeHoursEnabled: 'on', timeZone: 'Europe/Berlin', pickupTimeoutMinutes: '3', open0: 'on', from0: '08:00', to0: '16:00' }),
+    allowed: ['owner', 'admin'],
+  },
+  // Working the Inbox is every member's job; what differs is whose conversation it is (tests/handoff).
+  { name: 'take a waiting conversation', action: inbox.takeConversation, input: (t) => ({ handoffId: t.waitingHandoffId }), allowed: ['owner', 'admin', 'member'] },
+  { name: 'reply to a visitor', action: inbox.replyToVisitor, input: (t, actor) => ({ handoffId: t.assignedHandoffs[actor], content: 'Hello, I can help.' }), allowed: ['owner', 'admin', 'member'] },
+  { name: 'hand a conversation back', action: inbox.handBackConversation, input: (t, actor) => ({ handoffId: t.assignedHandoffs[actor] }), allowed: ['owner', 'admin', 'member'] },
+  { name: 'resolve a conversation', action: inbox.resolveConversation, input: (t, actor) => ({ handoffId: t.assignedHandoffs[actor] }), allowed: ['owner', 'admin', 'member'] },
+  { name: 'go on duty', action: inbox.setOnDuty, input: () => ({ onDuty: 'true' }), allowed: ['owner', 'admin', 'member'] },
 ];
 
 describe('role matrix', () => {
@@ -88,7 +103,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs].flatMap((module) => Object.values(module)).filter(
+    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, inbox].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);
@@ -98,7 +113,7 @@ describe('role matrix', () => {
     it.each(['owner', 'admin', 'member'] as const)('as %s', async (actor) => {
       const t = await createTeam(db);
       const before = await snapshotTeam(db, t.tenantId);
-      const state = await action.run({ userId: t.users[actor], tenantId: t.tenantId }, input(t));
+      const state = await action.run({ userId: t.users[actor], tenantId: t.tenantId }, input(t, actor));
       if (allowed.includes(actor)) {
         expect(state, JSON.stringify(state)).toMatchObject({ status: 'success' });
         expect(await snapshotTeam(db, t.tenantId)).not.toEqual(before);
@@ -113,7 +128,7 @@ describe('role matrix', () => {
     const t = await createTeam(db);
     const outsider = await createTeam(db, 'Other');
     for (const { action, input } of CASES) {
-      const state = await action.run({ userId: outsider.users.owner, tenantId: t.tenantId }, input(t));
+      const state = await action.run({ userId: outsider.users.owner, tenantId: t.tenantId }, input(t, 'owner'));
       expect(state).toMatchObject({ status: 'error', code: 'unauthenticated' });
     }
   });

@@ -46,6 +46,8 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
   auth_sessions: AUTH_ADAPTER,
   budget_alerts: TENANT_SCOPED,
   budget_thresholds: TENANT_SCOPED,
+  // The conversation's audit trail (handoffs taken, handed back, resolved): written once, never edited.
+  conversation_events: { app_tenant: ['INSERT', 'SELECT'], policies: [TENANT_POLICY] },
   cost_events: TENANT_SCOPED,
   cost_rollup_watermarks: TENANT_SCOPED,
   cost_summaries: TENANT_SCOPED,
@@ -56,6 +58,7 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
     app_system: ['SELECT'],
     policies: ['system_read: SELECT to app_system using true', TENANT_POLICY],
   },
+  handoffs: TENANT_SCOPED,
   knowledge_chunks: TENANT_SCOPED,
   knowledge_documents: TENANT_SCOPED,
   knowledge_sources: TENANT_SCOPED,
@@ -100,10 +103,14 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
     ],
   },
   verification_tokens: AUTH_ADAPTER,
+  support_settings: TENANT_SCOPED,
+  visitor_signing_keys: TENANT_SCOPED,
+  visitors: TENANT_SCOPED,
   widgets: {
     app_tenant: READ_WRITE,
-    // Public widget routes resolve a widget id to its tenant, look and allowed origins.
-    app_system: ['SELECT (allowed_origins, id, is_active, name, personality_id, settings, tenant_id)'],
+    // Public widget routes resolve a widget id to its tenant, look, allowed origins and which
+    // visitors it accepts (identity mode).
+    app_system: ['SELECT (allowed_origins, id, identity_mode, is_active, name, personality_id, settings, tenant_id)'],
     policies: ['system_read: SELECT to app_system using true', TENANT_POLICY],
   },
 };

@@ -146,6 +146,28 @@ const FIXTURES: Record<string, Fixture> = {
       return { tenantId: p.tenantId, sourceId: p.sourceId, pageId: page!.id, kind: 'changed', url: 'https://example.com/x', content: 'New text' };
     },
   },
+  visitors: {
+    table: schema.visitors,
+    row: async (_db, p) => ({ tenantId: p.tenantId, externalId: `user-${unique()}`, email: 'same@example.com' }),
+  },
+  visitor_signing_keys: {
+    table: schema.visitorSigningKeys,
+    row: async (_db, p) => ({ tenantId: p.tenantId, keyId: `vk_${unique()}`, name: 'Site', secretCiphertext: 'x' }),
+  },
+  handoffs: {
+    table: schema.handoffs,
+    // Closed handoffs: a conversation has at most one open one.
+    row: async (_db, p) => ({ tenantId: p.tenantId, sessionId: p.sessionId, status: 'resolved', reason: 'visitor_request' }),
+  },
+  conversation_events: {
+    table: schema.conversationEvents,
+    row: async (_db, p) => ({ tenantId: p.tenantId, sessionId: p.sessionId, type: 'handoff_requested', actor: 'visitor', reason: 'keyword' }),
+  },
+  support_settings: {
+    table: schema.supportSettings,
+    // One row per tenant (the key is tenant_id), like the rollup watermark.
+    row: async (_db, p) => ({ tenantId: p.tenantId, weeklyHours: [], pickupTimeoutMinutes: 1 + Math.floor(Math.random() * 100) }),
+  },
   budget_alerts: {
     table: schema.budgetAlerts,
     row: async (_db, p) => ({
@@ -287,10 +309,11 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       });
 
       it("cannot delete another tenant's rows", async () => {
-        const deleted = await scopeToTenant(db, a.tenantId, (tx) =>
-          tx.delete(table).where(eq(table.tenantId, b.tenantId)).returning(),
-        );
-        expect(deleted).toEqual([]);
+        // As for updates: a table app_tenant may not delete from refuses outright.
+        const [grant] = await queryRows<{ allowed: boolean }>(db, sql`select has_table_privilege('app_tenant', ${name}, 'DELETE') as allowed`);
+        const deletion = scopeToTenant(db, a.tenantId, (tx) => tx.delete(table).where(eq(table.tenantId, b.tenantId)).returning());
+        if (grant!.allowed) expect(await deletion).toEqual([]);
+        else await expectSqlState(deletion, INSUFFICIENT_PRIVILEGE);
         const [count] = await db
           .select({ n: sql<number>`count(*)::int` })
           .from(table)
@@ -321,6 +344,22 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       await expectSqlState(
         scopeToTenant(db, a.tenantId, async (tx) =>
           tx.insert(schema.knowledgeChunks).values({ ...(await FIXTURES.knowledge_chunks!.row(db, a)), documentId: b.documentId } as never),
+        ),
+        '23503',
+      );
+      // Sessions, handoffs and their events reference visitors and sessions the same way.
+      const [visitorOfB] = await db.insert(schema.visitors).values({ tenantId: b.tenantId, externalId: `b-${unique()}` }).returning();
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, (tx) => tx.insert(schema.sessions).values({ tenantId: a.tenantId, visitorId: visitorOfB!.id })),
+        '23503',
+      );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, (tx) => tx.insert(schema.handoffs).values({ tenantId: a.tenantId, sessionId: b.sessionId, reason: 'keyword' })),
+        '23503',
+      );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, (tx) =>
+          tx.insert(schema.conversationEvents).values({ tenantId: a.tenantId, sessionId: b.sessionId, type: 'resolved', actor: 'system' }),
         ),
         '23503',
       );

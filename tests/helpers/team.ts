@@ -5,6 +5,7 @@ import {
   apiKeys,
   budgetAlerts,
   budgetThresholds,
+  handoffs,
   invitations,
   knowledgeDocuments,
   memberships,
@@ -15,8 +16,10 @@ import {
   sourcePages,
   sourceSyncs,
   sources,
+  supportSettings,
   tenants,
   users,
+  visitorSigningKeys,
   widgets,
 } from '@/db/schema';
 
@@ -38,7 +41,11 @@ export type Team = {
   sourceId: string;
   failedSyncId: string;
   pendingChangeId: string;
+  visitorKeyId: string;
 };
+
+/** A team with Inbox work: a conversation waiting for a person, and one assigned to each of owner, admin and member. */
+export type InboxTeam = Team & { waitingHandoffId: string; assignedHandoffs: Record<'owner' | 'admin' | 'member', string> };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
 export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
@@ -98,9 +105,14 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(sourceChanges)
     .values({ tenantId: tenant!.id, sourceId: source!.id, pageId: page!.id, kind: 'new', url: page!.url, title: 'Returns', content: '# Returns\n\nReturns are free for 60 days.', contentHash: 'hash' })
     .returning();
+  const [visitorKey] = await db
+    .insert(visitorSigningKeys)
+    .values({ tenantId: tenant!.id, keyId: `vk_${suffix}`, name: 'Site', secretCiphertext: 'not-a-real-secret' })
+    .returning();
   return {
     tenantId: tenant!.id,
     name,
+    visitorKeyId: visitorKey!.id,
     users: ids,
     invitationId: invitation!.id,
     apiKeyId: key!.id,
@@ -114,6 +126,24 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sourceId: source!.id,
     failedSyncId: failedSync!.id,
     pendingChangeId: change!.id,
+  };
+}
+
+export async function createInboxTeam(db: Database, label = 'Team'): Promise<InboxTeam> {
+  const team = await createTeam(db, label);
+  const handoffFor = async (status: 'waiting' | 'assigned', assignedTo?: string) => {
+    const [conversation] = await db.insert(sessions).values({ tenantId: team.tenantId, widgetId: team.widgetId }).returning();
+    const [handoff] = await db.insert(handoffs).values({ tenantId: team.tenantId, sessionId: conversation!.id, status, reason: 'visitor_request', assignedTo }).returning();
+    return handoff!.id;
+  };
+  return {
+    ...team,
+    waitingHandoffId: await handoffFor('waiting'),
+    assignedHandoffs: {
+      owner: await handoffFor('assigned', team.users.owner),
+      admin: await handoffFor('assigned', team.users.admin),
+      member: await handoffFor('assigned', team.users.member),
+    },
   };
 }
 
@@ -135,5 +165,8 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     sourceSyncs: await db.select().from(sourceSyncs).where(eq(sourceSyncs.tenantId, tenantId)).orderBy(sourceSyncs.id),
     sourcePages: await db.select().from(sourcePages).where(eq(sourcePages.tenantId, tenantId)).orderBy(sourcePages.id),
     sourceChanges: await db.select().from(sourceChanges).where(eq(sourceChanges.tenantId, tenantId)).orderBy(sourceChanges.id),
+    visitorKeys: await db.select().from(visitorSigningKeys).where(eq(visitorSigningKeys.tenantId, tenantId)).orderBy(visitorSigningKeys.id),
+    handoffs: await db.select().from(handoffs).where(eq(handoffs.tenantId, tenantId)).orderBy(handoffs.id),
+    supportSettings: await db.select().from(supportSettings).where(eq(supportSettings.tenantId, tenantId)),
   };
 }

@@ -67,6 +67,7 @@ describe('public widget routes', () => {
         secondaryColor: '#ffffff',
         greeting: 'Hello!',
         starterQuestions: ['Returns?'],
+        identityMode: 'mixed',
       });
     });
 

@@ -27,6 +27,14 @@ export async function revokeSecretKeyAction(_state: ActionState, formData: FormD
   return submitForm(settings.revokeSecretKey, formData, PATH);
 }
 
+export async function createVisitorKeyAction(_state: ActionState, formData: FormData) {
+  return submitForm(settings.createVisitorKey, formData, PATH);
+}
+
+export async function revokeVisitorKeyAction(_state: ActionState, formData: FormData) {
+  return submitForm(settings.revokeVisitorKey, formData, PATH);
+}
+
 export async function deleteWorkspaceAction(_state: ActionState, formData: FormData): Promise<ActionState> {
   const session = await getCurrentSession();
   const state = await settings.deleteWorkspace.fromForm(formData);

@@ -2,10 +2,12 @@ import 'server-only';
 import { z } from 'zod';
 import { createApiKey, revokeApiKey } from '@/db/queries/api-keys';
 import { deleteTenant, getTenantById, updateTenant } from '@/db/queries/tenants';
+import { createVisitorSigningKey, revokeVisitorSigningKey } from '@/db/queries/visitors';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
 import { newPublishableKey, newSecretKey } from '@/lib/auth/tokens';
 import { DOLLAR_AMOUNT_MESSAGE, dollarAmountPattern } from '@/lib/costs/fields';
 import { originListField } from '@/lib/origin-fields';
+import { encryptSigningSecret, newVisitorSigningKey } from '@/lib/visitors/signing-keys';
 
 const spendCapField = z
   .string()
@@ -55,6 +57,25 @@ export const revokeSecretKey = defineAction({
   handler: async (tx, { tenantId }, { keyId }) => {
     if (!(await revokeApiKey(tx, tenantId, keyId))) throw new ActionError('That key was not found.', 'not_found');
     return { message: 'Key revoked. Requests using it are now refused.' };
+  },
+});
+
+export const createVisitorKey = defineAction({
+  permission: 'keys:manage',
+  input: z.object({ name: z.string().trim().min(1, 'Name the key, e.g. "Production site".').max(60, 'At most 60 characters.') }),
+  handler: async (tx, { tenantId, userId }, { name }) => {
+    const { keyId, secret } = newVisitorSigningKey();
+    await createVisitorSigningKey(tx, { tenantId, keyId, name, secretCiphertext: encryptSigningSecret(tenantId, keyId, secret), createdBy: userId });
+    return { message: `Signing key "${name}" created. Copy the secret now: it will not be shown again.`, result: { keyId, secret } };
+  },
+});
+
+export const revokeVisitorKey = defineAction({
+  permission: 'keys:manage',
+  input: z.object({ keyId: z.uuid('Unknown key.') }),
+  handler: async (tx, { tenantId }, { keyId }) => {
+    if (!(await revokeVisitorSigningKey(tx, tenantId, keyId))) throw new ActionError('That signing key was not found.', 'not_found');
+    return { message: 'Signing key revoked. Visitor tokens signed with it are now refused.' };
   },
 });
 

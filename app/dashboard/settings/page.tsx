@@ -4,10 +4,11 @@ import { Card } from '@/components/ui/card';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { listApiKeys } from '@/db/queries/api-keys';
 import { getTenantById } from '@/db/queries/tenants';
+import { listVisitorSigningKeys } from '@/db/queries/visitors';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
-import { revokeSecretKeyAction, rotatePublishableKeyAction } from './actions';
-import { CreateSecretKeyForm, DeleteWorkspaceForm } from './keys';
+import { revokeSecretKeyAction, revokeVisitorKeyAction, rotatePublishableKeyAction } from './actions';
+import { CreateSecretKeyForm, CreateVisitorKeyForm, DeleteWorkspaceForm } from './keys';
 import { WorkspaceForm } from './workspace-form';
 
 export const metadata: Metadata = { title: 'Settings' };
@@ -15,9 +16,10 @@ export const metadata: Metadata = { title: 'Settings' };
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'short' });
 
 export default async function SettingsPage() {
-  const { tenant, keys, role } = await withDashboardTenant(async (tx, context) => ({
+  const { tenant, keys, visitorKeys, role } = await withDashboardTenant(async (tx, context) => ({
     tenant: (await getTenantById(tx, context.tenantId))!,
     keys: await listApiKeys(tx, context.tenantId),
+    visitorKeys: await listVisitorSigningKeys(tx, context.tenantId),
     role: context.role,
   }));
   const canManageKeys = can(role, 'keys:manage');
@@ -87,6 +89,52 @@ export default async function SettingsPage() {
                       ) : (
                         canManageKeys && (
                           <ActionForm action={revokeSecretKeyAction} confirm={`Revoke "${key.name}"? Requests using it will be refused.`}>
+                            <input type="hidden" name="keyId" value={key.id} />
+                            <SubmitButton variant="secondary">Revoke</SubmitButton>
+                          </ActionForm>
+                        )
+                      )}
+                    </td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </div>
+        )}
+      </Card>
+
+      <Card
+        title="Visitor signing keys"
+        description="Sign your users into the chat widget: your server signs a short-lived JWT (HS256) with one of these secrets, with the key id as kid. Several keys can be active at once, so you can rotate without downtime. Secrets are shown once and stored encrypted."
+      >
+        {canManageKeys && <CreateVisitorKeyForm />}
+        {visitorKeys.length === 0 ? (
+          <p className="mt-4 text-sm text-slate-500">No signing keys yet: every visitor is anonymous.</p>
+        ) : (
+          <div className="mt-4 overflow-x-auto">
+            <table className="w-full text-left text-sm" data-testid="visitor-keys">
+              <thead className="text-xs text-slate-500 uppercase">
+                <tr>
+                  <th scope="col" className="py-2 pr-4">Name</th>
+                  <th scope="col" className="py-2 pr-4">Key id</th>
+                  <th scope="col" className="py-2 pr-4">Created</th>
+                  <th scope="col" className="py-2 pr-4">Last used</th>
+                  <th scope="col" className="py-2"><span className="sr-only">Actions</span></th>
+                </tr>
+              </thead>
+              <tbody className="divide-y divide-slate-200 dark:divide-slate-800">
+                {visitorKeys.map((key) => (
+                  <tr key={key.id}>
+                    <td className="py-2 pr-4 font-medium">{key.name}</td>
+                    <td className="py-2 pr-4 font-mono text-xs">{key.keyId}</td>
+                    <td className="py-2 pr-4">{dateTime.format(key.createdAt)}{key.createdBy ? ` by ${key.createdBy}` : ''}</td>
+                    <td className="py-2 pr-4">{key.lastUsedAt ? dateTime.format(key.lastUsedAt) : 'Never'}</td>
+                    <td className="py-2 text-right">
+                      {key.revokedAt ? (
+                        <span className="text-xs text-slate-500">Revoked {dateTime.format(key.revokedAt)}</span>
+                      ) : (
+                        canManageKeys && (
+                          <ActionForm action={revokeVisitorKeyAction} confirm={`Revoke "${key.name}"? Visitor tokens signed with it will be refused.`}>
                             <input type="hidden" name="keyId" value={key.id} />
                             <SubmitButton variant="secondary">Revoke</SubmitButton>
                           </ActionForm>

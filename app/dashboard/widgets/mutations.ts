@@ -5,6 +5,7 @@ import { createWidget as insertWidget, deleteWidget as removeWidget, getWidget, 
 import type { Transaction } from '@/db/withTenant';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
 import { DOLLAR_AMOUNT_MESSAGE, dollarAmountPattern } from '@/lib/costs/fields';
+import { VISITOR_IDENTITY_MODES } from '@/db/schema';
 import { originListField } from '@/lib/origin-fields';
 import { DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR } from '@/lib/widget/client/types';
 
@@ -48,6 +49,7 @@ export const widgetSettingsInput = z.object({
   // Empty: the default ceiling (lib/costs/budget.ts).
   dailySpendCapUsd: optionalDollars,
   visitorDailySpendCapUsd: optionalDollars,
+  identityMode: z.enum(VISITOR_IDENTITY_MODES, { error: 'Choose anonymous, mixed or verified.' }).default('mixed'),
 });
 
 async function requireWidget(tx: Transaction, tenantId: string, widgetId: string) {
@@ -79,6 +81,7 @@ export const updateWidget = defineAction({
       name: input.name,
       allowedOrigins: input.allowedOrigins,
       personalityId: input.personalityId || null,
+      identityMode: input.identityMode,
       settings: {
         theme: input.theme,
         position: input.position,

@@ -69,6 +69,7 @@ type WidgetFields = {
   starterQuestions: string;
   dailySpendCapUsd: string;
   visitorDailySpendCapUsd: string;
+  identityMode: 'anonymous' | 'mixed' | 'verified';
 };
 
 /** The widget's settings with a live preview that follows every keystroke. */
@@ -139,6 +140,18 @@ export function WidgetEditor({
                     {personality.isDefault ? ' (default)' : ''}
                   </option>
                 ))}
+              </Select>
+            </Field>
+            <Field
+              label="Visitor identity"
+              name="identityMode"
+              errors={errors.identityMode}
+              hint="Signed-in users: your server signs a token with a key from Settings → Visitor signing keys, and the page passes it to the widget (see the README)."
+            >
+              <Select {...bind('identityMode')} errors={errors.identityMode}>
+                <option value="mixed">Mixed: verified when the page gives a token, anonymous otherwise</option>
+                <option value="verified">Verified only: every conversation needs a valid token</option>
+                <option value="anonymous">Anonymous only: tokens are ignored</option>
               </Select>
             </Field>
             <Field label="Greeting" name="greeting" errors={errors.greeting} hint="The first message visitors see.">

@@ -4,7 +4,19 @@
 import { readReplyEvents } from '@/lib/chat/protocol';
 import { renderMarkdown, tenantLinkPolicy } from '@/lib/chat/markdown';
 import { sourceLabel } from '@/lib/chat/source-label';
-import { CLOSE_MESSAGE, type FrameBootstrap, type StartedSession, type VisitorHistory, type VisitorMessage, type VisitorSource, type WidgetApiError } from './types';
+import {
+  CLOSE_MESSAGE,
+  type FrameBootstrap,
+  type HandoffView,
+  type LiveEvent,
+  type StartedSession,
+  VISITOR_MESSAGE,
+  VISITOR_TOKEN_HEADER,
+  type VisitorHistory,
+  type VisitorMessage,
+  type VisitorSource,
+  type WidgetApiError,
+} from './types';
 
 const config = JSON.parse(document.getElementById('widget-bootstrap')!.textContent!) as FrameBootstrap;
 const api = `/api/widget/${config.id}`;
@@ -46,7 +58,11 @@ const header = element('header');
 const title = element('h1', { id: 'chat-title' }, config.name);
 const newButton = element('button', { type: 'button', class: 'icon', 'aria-label': 'Start a new conversation', title: 'New conversation' }, '↻');
 const closeButton = element('button', { type: 'button', class: 'icon', 'aria-label': 'Close chat', title: 'Close' }, '×');
-header.append(title, newButton, closeButton);
+const personButton = element('button', { type: 'button', class: 'icon', 'aria-label': 'Talk to a person', title: 'Talk to a person' });
+personButton.innerHTML = '<svg viewBox="0 0 24 24" width="19" height="19" aria-hidden="true" fill="currentColor"><circle cx="12" cy="8" r="4"/><path d="M4 21a8 8 0 0 1 16 0z"/></svg>';
+header.append(title, personButton, newButton, closeButton);
+// Who answers (a person, or nobody yet), with a way back to the assistant while waiting.
+const bar = element('div', { class: 'bar', role: 'status', 'aria-live': 'polite' });
 const log = element('div', { class: 'log', role: 'log', 'aria-labelledby': 'chat-title', 'aria-live': 'polite', tabindex: '0' });
 const starters = element('div', { class: 'starters', 'aria-label': 'Suggested questions', role: 'group' });
 const status = element('div', { class: 'status', role: 'status', 'aria-live': 'assertive' });
@@ -54,13 +70,16 @@ const form = element('form', { 'aria-label': 'Send a message' });
 const input = element('textarea', { id: 'message', rows: '1', maxlength: String(config.messageMaxChars), placeholder: 'Ask a question…', 'aria-label': 'Your message' });
 const sendButton = element('button', { type: 'submit', class: 'send', 'aria-label': 'Send' }, '➤');
 form.append(input, sendButton);
-app.append(header, log, starters, status, form);
+app.append(header, bar, log, starters, status, form);
 
 const linkPolicy = (sources: VisitorSource[]) => tenantLinkPolicy(config.allowedOrigins, sources.flatMap((source) => (source.url ? [source.url] : [])));
 
 function scrollToEnd() {
   log.scrollTop = log.scrollHeight;
 }
+
+// Ids of what the log shows, so the live stream never repeats a message.
+const shown = new Set<string>();
 
 function bubble(role: 'user' | 'assistant', text?: string) {
   const node = element('div', { class: `msg ${role === 'user' ? 'user' : 'bot'}` });
@@ -70,6 +89,25 @@ function bubble(role: 'user' | 'assistant', text?: string) {
   log.append(node);
   scrollToEnd();
   return { node, body };
+}
+
+/** A stored message from history or the live stream: the visitor's, the assistant's, a team member's, or a notice. */
+function showMessage(message: VisitorMessage) {
+  if (shown.has(message.id)) return;
+  shown.add(message.id);
+  if (message.role === 'user') bubble('user', message.content);
+  else if (message.role === 'notice') {
+    log.append(element('p', { class: 'note' }, message.content));
+    scrollToEnd();
+  } else if (message.role === 'agent') {
+    const node = element('div', { class: 'msg agent' });
+    node.append(element('span', { class: 'author' }, message.author ?? 'Team'), element('div', { class: 'body' }, message.content));
+    log.append(node);
+    scrollToEnd();
+  } else {
+    const { node, body } = bubble('assistant');
+    renderAnswer(node, body, message);
+  }
 }
 
 /** An answer's body, numbered sources, citation tooltips and feedback buttons. */
@@ -114,6 +152,7 @@ function feedbackButtons(messageId: string, initial: 1 | -1 | null) {
       if (response?.ok) {
         current = next;
         sync();
+        if (next === -1) void refreshHandoff();
         announce(next === null ? 'Feedback removed.' : 'Thanks for the feedback.', undefined, 'info');
       } else announce('Your feedback could not be saved.');
     });
@@ -156,11 +195,19 @@ function resetConversation() {
 
 // ---- API ----
 let token = storedToken.get();
+// The host page's visitor token (a JWT its server signed), from the loader: in the address
+// fragment when the frame opens (never sent to a server), then by postMessage on changes.
+let visitorToken: string | null = new URLSearchParams(location.hash.slice(1)).get('vt');
+if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 
 function call(path: string, init: RequestInit = {}) {
   return fetch(`${api}/${path}`, {
     ...init,
-    headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) },
+    headers: {
+      'Content-Type': 'application/json',
+      ...(token ? { Authorization: `Bearer ${token}` } : {}),
+      ...(visitorToken ? { [VISITOR_TOKEN_HEADER]: visitorToken } : {}),
+    },
   });
 }
 
@@ -198,6 +245,125 @@ async function startSession(retry: () => void): Promise<boolean> {
   return true;
 }
 
+/** A signed-in visitor without a conversation in this browser continues their latest one (from any device). */
+async function resumeSession(): Promise<void> {
+  if (token || !visitorToken) return;
+  const response = await call('sessions', { method: 'POST', body: JSON.stringify({ hostOrigin: config.hostOrigin, resume: true }) }).catch(() => undefined);
+  if (response?.status === 200) {
+    token = ((await response.json()) as StartedSession).token;
+    storedToken.set(token);
+  } else if (response && !response.ok) showRefusal(await errorOf(response), () => void loadHistory());
+}
+
+// ---- People: handoff, offers, lead capture ----
+let handoff: HandoffView | undefined;
+let dismissedOffer = '';
+let live: AbortController | undefined;
+const card = element('div', { class: 'card' });
+
+function button(label: string, onClick: () => void, primary = false) {
+  const node = element('button', { type: 'button', class: primary ? 'primary' : '' }, label);
+  node.addEventListener('click', onClick);
+  return node;
+}
+
+function applyHandoff(next: HandoffView) {
+  handoff = next;
+  personButton.hidden = !next.handoffAvailable || next.status !== 'assistant';
+  bar.replaceChildren();
+  if (next.status === 'waiting') bar.append(element('span', {}, 'Waiting for a person from the team…'), button('Back to the assistant', () => void handoffAction({ action: 'cancel' })));
+  if (next.status === 'assigned') bar.append(element('span', {}, `You are chatting with ${next.agentName ?? 'a team member'}.`));
+  input.placeholder = next.status === 'assistant' ? 'Ask a question…' : 'Write to the team…';
+  card.replaceChildren();
+  card.remove();
+  if (next.lead && !next.lead.captured) showLeadForm();
+  else if (next.status === 'assistant' && next.offer && next.offer.messageId !== dismissedOffer) {
+    const offer = next.offer;
+    card.append(
+      element('p', {}, offer.reason === 'no_answer' ? 'I could not find a good answer to that. Would you like to talk to a person?' : 'Sorry that did not help. Would you like to talk to a person?'),
+      element('div', { class: 'row' }),
+    );
+    card.lastElementChild!.append(
+      button('Talk to a person', () => void handoffAction({ action: 'request', acceptOffer: true }), true),
+      button('No thanks', () => {
+        dismissedOffer = offer.messageId;
+        card.remove();
+      }),
+    );
+    log.append(card);
+    scrollToEnd();
+  }
+  if (next.status === 'assistant') live?.abort();
+  else if (!live || live.signal.aborted) void followLive();
+}
+
+function showLeadForm() {
+  const email = element('input', { type: 'email', 'aria-label': 'Your email', placeholder: 'you@example.com', autocomplete: 'email', maxlength: '320' });
+  const note = element('textarea', { 'aria-label': 'A note for the team (optional)', placeholder: 'How can we help? (optional)', rows: '2', maxlength: '1000' });
+  const send = button('Send email', async () => {
+    send.disabled = true;
+    const response = await call('lead', { method: 'POST', body: JSON.stringify({ email: email.value, note: note.value }) }).catch(() => undefined);
+    send.disabled = false;
+    if (response?.ok) applyHandoff((await response.json()) as HandoffView);
+    else announce(response ? (await errorOf(response)).error : 'Your email could not be sent.');
+  }, true);
+  card.append(element('p', {}, handoff?.withinOfficeHours === false ? 'The team is away right now. Leave your email and they will get back to you.' : 'Nobody is free right now. Leave your email and the team will get back to you.'), email, note, send);
+  log.append(card);
+  scrollToEnd();
+}
+
+async function refreshHandoff() {
+  if (!token) return;
+  const response = await call('handoff').catch(() => undefined);
+  if (response?.ok) applyHandoff((await response.json()) as HandoffView);
+}
+
+async function handoffAction(body: { action: 'request'; acceptOffer?: boolean } | { action: 'cancel' }) {
+  card.remove();
+  if (!token && !(await startSession(() => void handoffAction(body)))) return;
+  const response = await call('handoff', { method: 'POST', body: JSON.stringify(body) }).catch(() => undefined);
+  if (!response) return announce('Could not reach the team. Please try again.');
+  if (!response.ok) {
+    const refusal = await errorOf(response);
+    if (refusal.code === 'forbidden') personButton.hidden = true;
+    return announce(refusal.error);
+  }
+  applyHandoff((await response.json()) as HandoffView);
+}
+
+/** While a person is involved: their replies and notices as they happen (server-sent events over fetch). */
+async function followLive() {
+  live?.abort();
+  const controller = (live = new AbortController());
+  const last = [...shown].length ? log.lastElementChild?.getAttribute('data-at') : undefined;
+  try {
+    const response = await fetch(`${api}/live?since=${encodeURIComponent(last ?? new Date(Date.now() - 60_000).toISOString())}`, {
+      headers: { ...(token ? { Authorization: `Bearer ${token}` } : {}), ...(visitorToken ? { [VISITOR_TOKEN_HEADER]: visitorToken } : {}) },
+      signal: controller.signal,
+    });
+    if (!response.ok || !response.body) throw new Error(`HTTP ${response.status}`);
+    const reader = response.body.pipeThrough(new TextDecoderStream()).getReader();
+    let buffered = '';
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) break;
+      buffered += value;
+      const blocks = buffered.split('\n\n');
+      buffered = blocks.pop()!;
+      for (const block of blocks) {
+        if (!block.startsWith('data: ')) continue;
+        const event = JSON.parse(block.slice(6)) as LiveEvent;
+        if (event.type === 'message') showMessage(event.message);
+        else applyHandoff(event.state);
+      }
+    }
+  } catch {
+    if (controller.signal.aborted) return;
+  }
+  // The stream ends every few minutes (or dropped): reconnect while a person is involved.
+  if (live === controller && handoff && handoff.status !== 'assistant') setTimeout(() => live === controller && void followLive(), 1000);
+}
+
 let busy = false;
 
 async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
@@ -221,6 +387,13 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
       return;
     }
     const response = await call('messages', { method: 'POST', body: JSON.stringify({ content }) });
+    if (response.status === 202) {
+      // A person has (or is about to take) the conversation: it went to the team, the assistant stays silent.
+      answer.node.remove();
+      shown.add(((await response.json()) as { message: VisitorMessage }).message.id);
+      await refreshHandoff();
+      return;
+    }
     if (!response.ok) {
       answer.node.remove();
       const refusal = await errorOf(response);
@@ -244,8 +417,11 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
         // Re-rendered at most once a frame, however fast the deltas arrive.
         cancelAnimationFrame(frame);
         frame = requestAnimationFrame(() => renderAnswer(answer.node, answer.body, { id: '', content: streamed, sources, feedback: null, status: 'streaming' }));
+      } else if (event.type === 'start') {
+        shown.add(event.userMessageId).add(event.messageId);
       } else if (event.type === 'done') {
         cancelAnimationFrame(frame);
+        void refreshHandoff();
         renderAnswer(answer.node, answer.body, { id: event.messageId, content: event.content, sources, feedback: null, status: event.status });
         if (event.status === 'failed') announce('The assistant could not answer this time.', retry);
       }
@@ -263,27 +439,31 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
 }
 
 async function loadHistory() {
-  if (!token) return resetConversation();
+  live?.abort();
+  shown.clear();
+  await resumeSession();
+  if (!token) {
+    resetConversation();
+    return applyHandoff({ status: 'assistant', handoffAvailable: handoff?.handoffAvailable ?? true, withinOfficeHours: true });
+  }
   const response = await call('messages').catch(() => undefined);
   if (!response) return announce('Could not load the conversation.', () => void loadHistory());
   if (!response.ok) {
     const { error, code } = await errorOf(response);
-    if (isFinal(code)) return closeForGood(error);
+    if (isFinal(code) || code.startsWith('visitor_')) return closeForGood(error);
     token = null;
     storedToken.set(null);
-    return resetConversation();
+    return loadHistory();
   }
   const { messages, token: renewed } = (await response.json()) as VisitorHistory;
   if (renewed) storedToken.set((token = renewed));
   resetConversation();
   showStarters(messages.length === 0);
   for (const message of messages) {
-    if (message.role === 'user') bubble('user', message.content);
-    else {
-      const { node, body } = bubble('assistant');
-      renderAnswer(node, body, message);
-    }
+    showMessage(message);
+    log.lastElementChild?.setAttribute('data-at', message.at);
   }
+  await refreshHandoff();
 }
 
 // ---- Events ----
@@ -303,8 +483,35 @@ newButton.addEventListener('click', () => {
   token = null;
   storedToken.set(null);
   status.textContent = '';
+  live?.abort();
+  shown.clear();
   resetConversation();
+  applyHandoff({ status: 'assistant', handoffAvailable: handoff?.handoffAvailable ?? true, withinOfficeHours: true });
   input.focus();
+});
+personButton.addEventListener('click', () => void handoffAction({ action: 'request' }));
+
+// The signed-in user as the host page says (unverified here: only to tell whether the person changed).
+const subjectOf = (jwt: string | null) => {
+  try {
+    return jwt ? (JSON.parse(atob(jwt.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { sub?: string }).sub : undefined;
+  } catch {
+    return undefined;
+  }
+};
+window.addEventListener('message', (event) => {
+  const data = event.data as { type?: string; token?: string | null } | null;
+  if (event.source !== parent || event.origin !== config.hostOrigin || data?.type !== VISITOR_MESSAGE) return;
+  const samePerson = subjectOf(data.token ?? null) === subjectOf(visitorToken);
+  visitorToken = data.token ?? null;
+  if (samePerson) return;
+  // Another person (or signed out): this browser's conversation is not theirs.
+  token = null;
+  storedToken.set(null);
+  status.textContent = '';
+  input.disabled = false;
+  sendButton.disabled = false;
+  void loadHistory();
 });
 const close = () => parent.postMessage(CLOSE_MESSAGE, config.hostOrigin);
 closeButton.addEventListener('click', close);

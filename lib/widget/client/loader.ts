@@ -1,11 +1,19 @@
 // The embed loader: `<script src="<app>/widget.js" data-widget-id="..." async>`. Runs on the
 // tenant's page, so it stays tiny (3 KB gzipped budget) and touches nothing but its own
 // element: an IIFE (esbuild wraps it), one host element with a shadow root holding all of
-// its styles, no globals. The chat itself is an iframe created on the first click.
-import { CLOSE_MESSAGE, type WidgetPublicConfig } from './types';
+// its styles, and one global, `AssistantWidget.setVisitor(token)`, for pages that sign their
+// users in. The chat itself is an iframe created on the first click.
+import { CLOSE_MESSAGE, VISITOR_MESSAGE, type WidgetPublicConfig } from './types';
 
 const script = document.currentScript as HTMLScriptElement | null;
 const widgetId = script?.dataset.widgetId;
+// Who the page's user is: a JWT its server signed (data-visitor-token, or setVisitor later).
+let visitorToken = script?.dataset.visitorToken || null;
+type VisitorApi = { setVisitor: (token: string | null) => void; h: Array<(token: string | null) => void> };
+const page = window as unknown as { AssistantWidget?: VisitorApi };
+// Shared by every widget on the page; each loader adds its handler.
+const visitorApi = (page.AssistantWidget ??= { setVisitor: (token) => visitorApi.h.forEach((handler) => handler(token)), h: [] });
+visitorApi.h.push((token) => (visitorToken = token));
 
 const CHAT_ICON =
   '<svg viewBox="0 0 24 24" width="26" height="26" aria-hidden="true" fill="currentColor"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H8l-4 4V6a2 2 0 0 1 2-2z"/></svg>';
@@ -18,7 +26,7 @@ function styles(config: WidgetPublicConfig): string {
 .l{position:fixed;bottom:20px;${side}:20px;z-index:2147483000;width:56px;height:56px;border-radius:50%;border:0;cursor:pointer;display:flex;align-items:center;justify-content:center;background:${config.primaryColor};color:${config.secondaryColor};box-shadow:0 4px 14px rgba(0,0,0,.25);transition:transform .15s}
 .l:hover{transform:scale(1.06)}.l:focus-visible{outline:3px solid ${config.primaryColor};outline-offset:3px}
 iframe{position:fixed;bottom:88px;${side}:20px;z-index:2147483000;width:380px;height:min(600px,calc(100vh - 108px));border:0;border-radius:14px;box-shadow:0 8px 30px rgba(0,0,0,.3);background:transparent;color-scheme:normal}
-iframe[hidden]{display:none}
+iframe[hidden],.l[hidden]{display:none}
 @media (max-width:480px){iframe{inset:0;width:100%;height:100%;border-radius:0}.l.o{display:none}}`;
 }
 
@@ -37,6 +45,9 @@ function mount(config: WidgetPublicConfig, appOrigin: string) {
   launcher.innerHTML = CHAT_ICON;
   root.append(style, launcher);
   document.body.appendChild(host);
+  // A verified-only chat shows itself once the page says who its user is.
+  const showLauncher = () => (launcher.hidden = config.identityMode === 'verified' && !visitorToken);
+  showLauncher();
 
   let frame: HTMLIFrameElement | undefined;
   const setOpen = (open: boolean) => {
@@ -45,7 +56,8 @@ function mount(config: WidgetPublicConfig, appOrigin: string) {
       frame.title = config.name;
       // The frame page only renders here if this origin is on the widget's allow-list
       // (frame-ancestors); it also learns from it where it is embedded.
-      frame.src = `${appOrigin}/widget/${encodeURIComponent(config.id)}?origin=${encodeURIComponent(location.origin)}`;
+      // The visitor token rides in the fragment, which the browser never sends to a server.
+      frame.src = `${appOrigin}/widget/${encodeURIComponent(config.id)}?origin=${encodeURIComponent(location.origin)}${visitorToken ? `#vt=${encodeURIComponent(visitorToken)}` : ''}`;
       frame.allow = 'clipboard-write';
       root.appendChild(frame);
     }
@@ -58,6 +70,11 @@ function mount(config: WidgetPublicConfig, appOrigin: string) {
     else launcher.focus();
   };
   launcher.addEventListener('click', () => setOpen(launcher.getAttribute('aria-expanded') !== 'true'));
+  visitorApi.h.push((token) => {
+    frame?.contentWindow?.postMessage({ type: VISITOR_MESSAGE, token }, appOrigin);
+    if (!token && config.identityMode === 'verified' && frame && !frame.hidden) setOpen(false);
+    showLauncher();
+  });
   window.addEventListener('message', (event) => {
     if (event.origin === appOrigin && frame && event.source === frame.contentWindow && event.data === CLOSE_MESSAGE) setOpen(false);
   });

@@ -13,6 +13,8 @@ export type WidgetPublicConfig = {
   secondaryColor: string;
   greeting: string;
   starterQuestions: string[];
+  /** Whether the loader must wait for a visitor token before showing the chat. */
+  identityMode: 'anonymous' | 'mixed' | 'verified';
 };
 
 /** Embedded in the frame page: the config plus what only the frame needs. */
@@ -27,14 +29,41 @@ export type VisitorSource = { index: number; title: string; headingPath: string[
 
 export type VisitorMessage = {
   id: string;
-  role: 'user' | 'assistant';
+  /** `agent`: a team member writing in person; `notice`: a handoff event (someone joined, resolved...). */
+  role: 'user' | 'assistant' | 'agent' | 'notice';
+  /** The team member's name, for `agent` messages. */
+  author?: string;
+  /** ISO time, to order messages and notices. */
+  at: string;
   content: string;
   status: 'pending' | 'streaming' | 'complete' | 'failed';
   sources: VisitorSource[];
   feedback: 1 | -1 | null;
 };
 
-export type StartedSession = { sessionId: string; token: string };
+export type StartedSession = { sessionId: string; token: string; resumed?: boolean };
+
+/** Where the conversation stands with the team (GET /api/widget/:id/handoff and the live stream). */
+export type HandoffView = {
+  /** Who answers: the assistant, nobody yet (waiting for a person), or a team member. */
+  status: 'assistant' | 'waiting' | 'assigned';
+  agentName?: string;
+  /** The assistant offers a person after two answers it could not ground, or a thumbs-down. */
+  offer?: { reason: 'no_answer' | 'negative_feedback'; messageId: string };
+  /** The frame asks for an email (outside office hours, or nobody picked up in time). */
+  lead?: { captured: boolean };
+  handoffAvailable: boolean;
+  withinOfficeHours: boolean;
+};
+
+/** One event of the visitor's live stream (server-sent events, `data:` lines of JSON). */
+export type LiveEvent = { type: 'state'; state: HandoffView } | { type: 'message'; message: VisitorMessage };
+
+/** Header carrying the host page's visitor token (JWT) on every conversation request. */
+export const VISITOR_TOKEN_HEADER = 'X-Visitor-Token';
+
+/** Loader → frame: the host page called setVisitor (a token, or null when its user signed out). */
+export const VISITOR_MESSAGE = 'assistant-widget:visitor';
 
 /** The conversation so far; `token` replaces the stored one when the server renewed it. */
 export type VisitorHistory = { messages: VisitorMessage[]; token?: string };

@@ -6,28 +6,18 @@ import { ActionForm } from '@/components/action-form';
 import { Card } from '@/components/ui/card';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { getConversation, listSessionMessages } from '@/db/queries/conversations';
-import type { Message } from '@/db/schema';
+import { getLatestHandoff, listConversationEvents } from '@/db/queries/handoffs';
+import { getVisitorById } from '@/db/queries/visitors';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
-import { sourceLabel } from '@/lib/chat/source-label';
 import { formatUsdExact } from '@/lib/format';
 import { deleteConversationAction } from '../actions';
 import { SourceBadge } from '../source-badge';
+import { Transcript, VisitorCard } from '../transcript';
 
 export const metadata: Metadata = { title: 'Conversation' };
 
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium' });
-
-function MessageDetails({ message }: { message: Message }) {
-  const { metadata } = message;
-  const parts = [
-    metadata.answerMode === 'retrieval-only' ? 'retrieval-only' : metadata.model,
-    metadata.inputTokens !== undefined ? `${metadata.inputTokens} in / ${metadata.outputTokens ?? 0} out tokens` : undefined,
-    metadata.costUsd ? formatUsdExact(metadata.costUsd) : undefined,
-    metadata.latencyMs !== undefined ? `${metadata.latencyMs} ms` : undefined,
-  ].filter(Boolean);
-  return parts.length > 0 ? <p className="mt-2 text-xs text-slate-500" data-testid="message-details">{parts.join(' · ')}</p> : null;
-}
 
 export default async function ConversationPage({ params }: { params: Promise<{ sessionId: string }> }) {
   const { sessionId } = await params;
@@ -35,11 +25,18 @@ export default async function ConversationPage({ params }: { params: Promise<{ s
   const data = await withDashboardTenant(async (tx, context) => {
     const conversation = await getConversation(tx, context.tenantId, sessionId);
     if (!conversation) return undefined;
-    return { ...conversation, messages: await listSessionMessages(tx, context.tenantId, sessionId), role: context.role };
+    return {
+      ...conversation,
+      messages: await listSessionMessages(tx, context.tenantId, sessionId),
+      events: await listConversationEvents(tx, context.tenantId, sessionId),
+      visitor: conversation.session.visitorId ? await getVisitorById(tx, context.tenantId, conversation.session.visitorId) : undefined,
+      handoff: await getLatestHandoff(tx, context.tenantId, sessionId),
+      role: context.role,
+    };
   });
   // Another tenant's conversation looks exactly like one that does not exist.
   if (!data) notFound();
-  const { session, widgetName, messages, role } = data;
+  const { session, widgetName, messages, events, visitor, handoff, role } = data;
   const answers = messages.filter((message) => message.role === 'assistant' && message.metadata.latencyMs !== undefined);
   const averageLatency = answers.length ? Math.round(answers.reduce((sum, message) => sum + message.metadata.latencyMs!, 0) / answers.length) : undefined;
 
@@ -59,41 +56,17 @@ export default async function ConversationPage({ params }: { params: Promise<{ s
         </dl>
       </div>
 
-      <Card title="Transcript">
-        {messages.length === 0 ? (
-          <p className="text-sm text-slate-500">No messages in this conversation.</p>
-        ) : (
-          <ol className="flex flex-col gap-4">
-            {messages.map((message) => (
-              <li key={message.id} data-testid="transcript-message" data-role={message.role} className={`rounded-lg border p-4 ${message.role === 'user' ? 'border-indigo-200 bg-indigo-50/50 dark:border-indigo-900 dark:bg-indigo-950/40' : 'border-slate-200 dark:border-slate-800'}`}>
-                <div className="mb-1 flex flex-wrap items-center gap-2 text-xs text-slate-500">
-                  <span className="font-semibold text-slate-700 uppercase dark:text-slate-300">{message.role === 'user' ? 'Visitor' : 'Assistant'}</span>
-                  <span>{dateTime.format(message.createdAt)}</span>
-                  {message.status === 'failed' && <span className="rounded bg-red-100 px-1.5 text-red-800 dark:bg-red-950 dark:text-red-200">failed{message.metadata.error ? `: ${message.metadata.error}` : ''}</span>}
-                  {message.status === 'streaming' && <span className="rounded bg-amber-100 px-1.5 text-amber-800 dark:bg-amber-950 dark:text-amber-200">in progress</span>}
-                  {message.feedback !== null && (
-                    <span data-testid="message-feedback" aria-label={message.feedback === 1 ? 'Visitor found this helpful' : 'Visitor found this unhelpful'}>
-                      {message.feedback === 1 ? '👍 helpful' : '👎 not helpful'}
-                    </span>
-                  )}
-                </div>
-                <p className="text-sm whitespace-pre-wrap">{message.content}</p>
-                {message.sources.length > 0 && (
-                  <ol className="mt-2 list-inside list-decimal text-xs text-slate-600 dark:text-slate-400" aria-label="Sources">
-                    {message.sources.map((source) => (
-                      <li key={`${source.index}-${source.chunkId}`} value={source.index}>
-                        <Link href={`/dashboard/knowledge/${source.documentId}`} className="hover:underline">
-                          {sourceLabel(source)}
-                        </Link>
-                      </li>
-                    ))}
-                  </ol>
-                )}
-                {message.role === 'assistant' && <MessageDetails message={message} />}
-              </li>
-            ))}
-          </ol>
+      <Card title="Visitor">
+        <VisitorCard visitor={visitor} handoff={handoff} />
+        {handoff && (handoff.status === 'waiting' || handoff.status === 'assigned') && (
+          <p className="mt-3 text-sm">
+            A person is needed here: <Link href={`/dashboard/inbox/${session.id}`} className="text-indigo-600 hover:underline dark:text-indigo-400">open it in the Inbox</Link>.
+          </p>
         )}
+      </Card>
+
+      <Card title="Transcript">
+        <Transcript messages={messages} events={events} />
       </Card>
 
       {can(role, 'conversations:delete') && (

@@ -1,5 +1,6 @@
 import { type ConversationCursor, listConversations, listMessagesOfSessions } from '@/db/queries/conversations';
-import type { Message } from '@/db/schema';
+import { listEventsOfSessions } from '@/db/queries/handoffs';
+import type { ConversationEvent, Message } from '@/db/schema';
 import { TenantAccessError, withTenant } from '@/db/withTenant';
 import { getCurrentSession } from '@/lib/auth/session';
 import { CSV_HEADER, csvRows, jsonConversation } from '@/lib/conversations/export';
@@ -31,18 +32,20 @@ export async function GET(request: Request) {
       try {
         const page = await withTenant(session, async (tx) => {
           const conversations = await listConversations(tx, session.tenantId, filters, cursor, PAGE_SIZE);
-          const messages = await listMessagesOfSessions(tx, session.tenantId, conversations.rows.map((row) => row.id));
-          return { ...conversations, messages };
+          const ids = conversations.rows.map((row) => row.id);
+          return { ...conversations, messages: await listMessagesOfSessions(tx, session.tenantId, ids), events: await listEventsOfSessions(tx, session.tenantId, ids) };
         });
         const bySession = new Map<string, Message[]>();
         for (const message of page.messages) bySession.set(message.sessionId, [...(bySession.get(message.sessionId) ?? []), message]);
+        const eventsBySession = new Map<string, ConversationEvent[]>();
+        for (const event of page.events) eventsBySession.set(event.sessionId, [...(eventsBySession.get(event.sessionId) ?? []), event]);
         let text = '';
         if (format === 'csv') {
           if (first) text += CSV_HEADER;
-          text += page.rows.map((row) => csvRows(row, bySession.get(row.id) ?? [])).join('');
+          text += page.rows.map((row) => csvRows(row, bySession.get(row.id) ?? [], eventsBySession.get(row.id) ?? [])).join('');
         } else {
           if (first) text += `{"exportedAt":${JSON.stringify(new Date().toISOString())},"conversations":[`;
-          text += page.rows.map((row, i) => `${first && i === 0 ? '' : ','}\n${JSON.stringify(jsonConversation(row, bySession.get(row.id) ?? []))}`).join('');
+          text += page.rows.map((row, i) => `${first && i === 0 ? '' : ','}\n${JSON.stringify(jsonConversation(row, bySession.get(row.id) ?? [], eventsBySession.get(row.id) ?? []))}`).join('');
           if (!page.next) text += '\n]}\n';
         }
         first = false;

@@ -68,6 +68,7 @@ export default async function WidgetPage({ params }: { params: Promise<{ widgetI
           starterQuestions: (widget.settings.starterQuestions ?? []).join('\n'),
           dailySpendCapUsd: widget.settings.dailySpendCapUsd ?? '',
           visitorDailySpendCapUsd: widget.settings.visitorDailySpendCapUsd ?? '',
+          identityMode: widget.identityMode,
         }}
       />
 

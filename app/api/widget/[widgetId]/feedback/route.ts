@@ -1,8 +1,7 @@
 import { z } from 'zod';
 import { setMessageFeedback } from '@/db/queries/conversations';
 import { withTenantId } from '@/db/withTenant';
-import { authorizeVisitor, invalidSession, readJsonBody, widgetError } from '@/lib/widget/public-api';
-import { findVisitorSession } from '@/lib/widget/visitor-session';
+import { authorizeVisitor, readJsonBody, widgetError } from '@/lib/widget/public-api';
 
 export const dynamic = 'force-dynamic';
 
@@ -17,11 +16,9 @@ export async function POST(request: Request, { params }: { params: Promise<{ wid
   if ('response' in visitor) return visitor.response;
   const body = await readJsonBody(request, feedbackSchema);
   if ('response' in body) return body.response;
-  const outcome = await withTenantId(visitor.widget.tenantId, async (tx) => {
-    if (!(await findVisitorSession(tx, visitor))) return 'no-session';
-    return (await setMessageFeedback(tx, visitor.widget.tenantId, visitor.sessionId, body.data.messageId, body.data.value)) ? 'saved' : 'no-message';
-  });
-  if (outcome === 'no-session') return invalidSession();
-  if (outcome === 'no-message') return widgetError(404, 'not_found', 'That answer was not found in this conversation.');
+  const saved = await withTenantId(visitor.widget.tenantId, (tx) =>
+    setMessageFeedback(tx, visitor.widget.tenantId, visitor.sessionId, body.data.messageId, body.data.value),
+  );
+  if (!saved) return widgetError(404, 'not_found', 'That answer was not found in this conversation.');
   return new Response(null, { status: 204 });
 }
