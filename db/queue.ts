@@ -10,12 +10,18 @@ import { processSingleton } from './process-singleton';
 export const QUEUES = {
   ingestDocument: 'ingest-document',
   rollUpCosts: 'roll-up-costs',
+  reconcileMeetings: 'reconcile-meetings',
+  summarizeMeeting: 'summarize-meeting',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
 export const ROLLUP_SCHEDULE = '* * * * *';
 
+/** Lost meeting webhooks are looked for every minute. */
+export const RECONCILE_SCHEDULE = '* * * * *';
+
 export type IngestDocumentJob = { tenantId: string; documentId: string };
+export type SummarizeMeetingJob = { tenantId: string; meetingId: string };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -38,6 +44,12 @@ async function startQueue(): Promise<PgBoss> {
     // At most one run queued and one active: a slow run never piles up a backlog.
     await boss.createQueue(QUEUES.rollUpCosts, { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.reconcileMeetings))) {
+    await boss.createQueue(QUEUES.reconcileMeetings, { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.summarizeMeeting))) {
+    await boss.createQueue(QUEUES.summarizeMeeting, { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 });
+  }
   return boss;
 }
 
@@ -51,4 +63,13 @@ export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
   const boss = await getQueue();
   // One pending job per document: re-indexing twice in a row indexes once.
   await boss.send(QUEUES.ingestDocument, job, { singletonKey: job.documentId });
+}
+
+/**
+ * Summarises a meeting once its room has finished; the delay lets the assistant store its
+ * last words first. One pending job per meeting.
+ */
+export async function enqueueMeetingSummary(job: SummarizeMeetingJob, delaySeconds = 30): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.summarizeMeeting, job, { singletonKey: job.meetingId, startAfter: delaySeconds });
 }
