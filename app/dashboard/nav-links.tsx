@@ -10,6 +10,7 @@ const LINKS = [
   { href: '/dashboard/playground', label: 'Playground' },
   { href: '/dashboard/widgets', label: 'Widgets' },
   { href: '/dashboard/conversations', label: 'Conversations' },
+  { href: '/dashboard/meetings', label: 'Meetings' },
   { href: '/dashboard/costs', label: 'Costs' },
   { href: '/dashboard/team', label: 'Team' },
   { href: '/dashboard/settings', label: 'Settings' },

@@ -284,7 +284,12 @@ export async function listMeetingTranscript(tx: Transaction, tenantId: string, m
 /** The meeting's spend per service (its minutes, speech, model and vision calls), summed in SQL. */
 export async function getMeetingCosts(tx: Transaction, tenantId: string, meetingId: string) {
   return tx
-    .select({ service: costEvents.service, costUsd: sql<string>`sum(${costEvents.costUsd})::text`, events: sql<number>`count(*)::int` })
+    .select({
+      service: costEvents.service,
+      costUsd: sql<string>`sum(${costEvents.costUsd})::text`,
+      events: sql<number>`count(*)::int`,
+      totalUsd: sql<string>`(sum(sum(${costEvents.costUsd})) over ())::text`,
+    })
     .from(costEvents)
     .innerJoin(sessions, and(eq(sessions.tenantId, costEvents.tenantId), eq(sessions.id, costEvents.sessionId)))
     .where(and(eq(costEvents.tenantId, tenantId), eq(sessions.meetingId, meetingId)))

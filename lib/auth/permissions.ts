@@ -18,6 +18,9 @@ export const PERMISSIONS = {
   // Playground turns call the model and cost money: not for read-only members.
   'playground:chat': ['owner', 'admin'],
   'budgets:manage': ['owner', 'admin'],
+  // Create, end and delete meetings, guest links, and bringing in the assistant (it spends
+  // money). Every member may join a meeting: that is a token, not an action.
+  'meetings:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -2,12 +2,19 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as meetings from '@/app/dashboard/meetings/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import { startLiveKitServer } from '../helpers/livekit-server';
 import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+
+const livekit = await startLiveKitServer();
+process.env.LIVEKIT_URL = livekit.url;
+process.env.LIVEKIT_API_KEY = livekit.apiKey;
+process.env.LIVEKIT_API_SECRET = livekit.apiSecret;
 
 // Signed in as the owner of tenant B, every action given an id from tenant A answers
 // "not found" and changes nothing in either tenant.
@@ -20,7 +27,10 @@ describe('cross-tenant ids at the action level', () => {
     a = await createTeam(db, 'A');
     b = await createTeam(db, 'B');
   });
-  afterAll(closeDatabase);
+  afterAll(async () => {
+    await closeDatabase();
+    await livekit.close();
+  });
 
   const cases = [
     { name: 'revoke secret key', run: () => settings.revokeSecretKey.run(asOwnerOfB(), { keyId: a.apiKeyId }) },
@@ -58,6 +68,13 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'delete conversation', run: () => conversations.deleteConversation.run(asOwnerOfB(), { sessionId: a.sessionId }) },
     { name: 'remove budget threshold', run: () => costs.removeBudgetThreshold.run(asOwnerOfB(), { thresholdId: a.budgetThresholdId }) },
     { name: 'resolve budget alert', run: () => costs.resolveAlert.run(asOwnerOfB(), { alertId: a.budgetAlertId }) },
+    { name: 'end meeting', run: () => meetings.endMeeting.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'delete meeting', run: () => meetings.deleteMeeting.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'create guest link', run: () => meetings.createGuestLink.run(asOwnerOfB(), { meetingId: a.meetingId, hours: '24' }) },
+    { name: 'turn off guest link', run: () => meetings.revokeGuestLink.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'invite assistant', run: () => meetings.inviteAssistant.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'mute assistant', run: () => meetings.setAssistantMuted.run(asOwnerOfB(), { meetingId: a.assistantMeetingId, muted: 'true' }) },
+    { name: 'remove assistant', run: () => meetings.removeAssistant.run(asOwnerOfB(), { meetingId: a.assistantMeetingId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as meetings from '@/app/dashboard/meetings/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
@@ -9,7 +10,14 @@ import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { closeQueue } from '@/db/queue';
 import type { TenantAction } from '@/lib/actions/define-action';
+import { startLiveKitServer } from '../helpers/livekit-server';
 import { createTeam, snapshotTeam, type Team } from '../helpers/team';
+
+// Meeting actions talk to LiveKit's room API: a local server speaking it stands in.
+const livekit = await startLiveKitServer();
+process.env.LIVEKIT_URL = livekit.url;
+process.env.LIVEKIT_API_KEY = livekit.apiKey;
+process.env.LIVEKIT_API_SECRET = livekit.apiSecret;
 
 type Actor = 'owner' | 'admin' | 'member';
 type Case = { name: string; action: TenantAction; input: (team: Team) => Record<string, string>; allowed: Actor[] };
@@ -66,6 +74,14 @@ const CASES: Case[] = [
   { name: 'add a budget threshold', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '40', period: 'weekly', severity: 'critical' }), allowed: ['owner', 'admin'] },
   { name: 'remove a budget threshold', action: costs.removeBudgetThreshold, input: (t) => ({ thresholdId: t.budgetThresholdId }), allowed: ['owner', 'admin'] },
   { name: 'resolve a budget alert', action: costs.resolveAlert, input: (t) => ({ alertId: t.budgetAlertId }), allowed: ['owner', 'admin'] },
+  { name: 'create a meeting', action: meetings.createMeeting, input: () => ({ title: 'Quarterly review', maxParticipants: '10' }), allowed: ['owner', 'admin'] },
+  { name: 'end a meeting', action: meetings.endMeeting, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'delete a meeting', action: meetings.deleteMeeting, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'create a guest link', action: meetings.createGuestLink, input: (t) => ({ meetingId: t.meetingId, hours: '1' }), allowed: ['owner', 'admin'] },
+  { name: 'turn off a guest link', action: meetings.revokeGuestLink, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'invite the assistant', action: meetings.inviteAssistant, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'mute the assistant', action: meetings.setAssistantMuted, input: (t) => ({ meetingId: t.assistantMeetingId, muted: 'true' }), allowed: ['owner', 'admin'] },
+  { name: 'remove the assistant', action: meetings.removeAssistant, input: (t) => ({ meetingId: t.assistantMeetingId }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -76,10 +92,11 @@ describe('role matrix', () => {
   afterAll(async () => {
     await closeQueue();
     await closeDatabase();
+    await livekit.close();
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [settings, team, knowledge, personalities, widgets, conversations, costs].flatMap((module) => Object.values(module)).filter(
+    const all = [settings, team, knowledge, personalities, widgets, conversations, costs, meetings].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

@@ -7,6 +7,7 @@ import {
   budgetThresholds,
   invitations,
   knowledgeDocuments,
+  meetings,
   memberships,
   type MemberRole,
   messages,
@@ -30,6 +31,9 @@ export type Team = {
   sessionId: string;
   budgetThresholdId: string;
   budgetAlertId: string;
+  /** A running meeting with a guest link, and one with the assistant in it. */
+  meetingId: string;
+  assistantMeetingId: string;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
@@ -77,6 +81,11 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(budgetAlerts)
     .values({ tenantId: tenant!.id, threshold: '25.00', currentSpend: '26', period: 'daily', periodStart: new Date(), severity: 'warning' })
     .returning();
+  const meetingIds = [randomUUID(), randomUUID()] as const;
+  await db.insert(meetings).values([
+    { id: meetingIds[0], tenantId: tenant!.id, roomName: `m_${tenant!.id}_${meetingIds[0]}`, title: 'Weekly sync', startedAt: new Date(), guestLinkId: `link-${suffix}`, guestLinkExpiresAt: new Date(Date.now() + 86_400_000) },
+    { id: meetingIds[1], tenantId: tenant!.id, roomName: `m_${tenant!.id}_${meetingIds[1]}`, title: 'Customer call', startedAt: new Date(), assistantState: 'active' },
+  ]);
   return {
     tenantId: tenant!.id,
     name,
@@ -90,6 +99,8 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sessionId: session!.id,
     budgetThresholdId: threshold!.id,
     budgetAlertId: alert!.id,
+    meetingId: meetingIds[0],
+    assistantMeetingId: meetingIds[1],
   };
 }
 
@@ -107,5 +118,6 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     sessions: await db.select().from(sessions).where(eq(sessions.tenantId, tenantId)).orderBy(sessions.id),
     budgetThresholds: await db.select().from(budgetThresholds).where(eq(budgetThresholds.tenantId, tenantId)).orderBy(budgetThresholds.id),
     budgetAlerts: await db.select().from(budgetAlerts).where(eq(budgetAlerts.tenantId, tenantId)).orderBy(budgetAlerts.id),
+    meetings: await db.select().from(meetings).where(eq(meetings.tenantId, tenantId)).orderBy(meetings.id),
   };
 }
