@@ -41,7 +41,8 @@ export class ReplyRequestError extends Error {
   }
 }
 
-export type ReplyRequest = { tenantId: string; sessionId: string; content: string };
+/** `speaker`: who said it, for meeting transcripts (stored on the question). */
+export type ReplyRequest = { tenantId: string; sessionId: string; content: string; speaker?: string };
 
 type PreparedReply = ReplyRequest & {
   startedAt: number;
@@ -66,7 +67,7 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
       await listRecentMessages(tx, request.tenantId, request.sessionId, HISTORY_MESSAGES),
     ];
     if (!personality || !tenant) throw new ReplyRequestError('This workspace has no assistant personality.');
-    const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content);
+    const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content, request.speaker ? { speaker: request.speaker } : {});
     return {
       ...request,
       startedAt,
