@@ -17,6 +17,9 @@ process.env.E2E_OIDC_PORT = String(oidcPort);
 // Another origin that embeds the widget (e2e/third-party-site.ts).
 const thirdPartyPort = Number(process.env.E2E_THIRD_PARTY_PORT ?? port + 3);
 process.env.E2E_THIRD_PARTY_PORT = String(thirdPartyPort);
+// LiveKit's room service API (e2e/livekit-server.ts); nothing listens on the port after it,
+// which is where browsers are told the media server is.
+const liveKitPort = Number(process.env.E2E_LIVEKIT_PORT ?? port + 4);
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -40,6 +43,9 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        // Meetings: a fake camera and microphone, and no permission prompt.
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
       ],
     },
   },
@@ -68,6 +74,13 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: `tsx e2e/livekit-server.ts`,
+      url: `http://127.0.0.1:${liveKitPort}/health`,
+      env: { LIVEKIT_PORT: String(liveKitPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
     command: `rm -rf .data/e2e .data/e2e.lock && npm run db:seed && npx next start -p ${port}`,
     url: `http://localhost:${port}/api/health`,
     env: {
@@ -84,9 +97,15 @@ export default defineConfig({
       OPENAI_API_KEY: 'e2e-model-key',
       OPENAI_BASE_URL: `http://127.0.0.1:${modelPort}/v1`,
       LLM_DEFAULT_MODEL: 'gpt-4o-mini',
+      // Meetings: the room API answers; the media server is unreachable (see e2e/livekit-server.ts).
+      LIVEKIT_URL: `http://127.0.0.1:${liveKitPort}`,
+      LIVEKIT_PUBLIC_URL: `ws://127.0.0.1:${liveKitPort + 1}`,
+      LIVEKIT_API_KEY: 'APIwebhooktest',
+      LIVEKIT_API_SECRET: 'webhook-test-secret-long-enough-for-hs256-signing-1234',
     },
     reuseExistingServer: false,
-    timeout: 120_000,
+    // Migrating and seeding a fresh database takes over a minute on a busy 2-core machine.
+    timeout: 300_000,
     stdout: 'pipe',
     },
   ],

@@ -52,6 +52,11 @@ export async function startLiveKitServer(options: { port?: number; apiKey?: stri
   const server: Server = createServer(async (request, response) => {
     let raw = '';
     for await (const chunk of request) raw += chunk;
+    if (request.method === 'GET' && request.url === '/health') {
+      response.writeHead(200, { 'content-type': 'text/plain' });
+      response.end('ok');
+      return;
+    }
     const match = /^\/twirp\/livekit\.(\w+)\/(\w+)$/.exec(request.url ?? '');
     if (request.method !== 'POST' || !match) return twirpError(response, 404, 'bad_route', `no handler for ${request.method} ${request.url}`);
     const [, service, method] = match as unknown as [string, string, string];
