@@ -10,22 +10,12 @@ import { scopeToSystem } from '../db/withTenant';
 import { roomNameFor } from '../lib/livekit/config';
 import { reconcileMeetings } from '../lib/meetings/reconcile';
 import { signWebhookBody, webhookEvent } from '../tests/helpers/livekit-webhooks';
+import { seededRandom } from '../tests/helpers/random';
 
 const PARTICIPANTS = Number(process.env.MEETINGS_BENCH_PARTICIPANTS ?? 1_000);
 const CYCLES = Number(process.env.MEETINGS_BENCH_CYCLES ?? 10);
 /** Share of deliveries that are retries of an earlier one (LiveKit retries on timeouts). */
 const DUPLICATE_SHARE = 0.1;
-
-function random(seed: number) {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function newMeeting(db: Database, label: string) {
   const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: label, publishableKey: `pk_bench_${label}_${Date.now()}` }).returning());
@@ -52,7 +42,7 @@ async function deliver(deliveries: Array<{ body: string; authorization: string }
 
 export async function benchMeetings(db: Database) {
   console.log(`\n## Meetings (embedded PGlite, webhooks through the route handler)`);
-  const rand = random(12);
+  const rand = seededRandom(12);
 
   // 1. Throughput: join/leave pairs of distinct connections, with retried deliveries mixed in.
   {

@@ -93,5 +93,7 @@ if (runs('widget')) {
 if (runs('meetings')) {
   const { benchMeetings } = await import('./meetings');
   await benchMeetings((await getDatabase()).db);
+  // room_finished queues the meeting's summary job: the queue was started on the way.
+  await (await import('../db/queue')).closeQueue();
   await closeDatabase();
 }

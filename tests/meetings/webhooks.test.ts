@@ -10,6 +10,7 @@ import { LIVEKIT_PRICE_MODELS } from '@/lib/meetings/accounting';
 import { reconcileMeetings } from '@/lib/meetings/reconcile';
 import { expectedCost } from '../costs/helpers';
 import { LIVEKIT_TEST_KEY, LIVEKIT_TEST_SECRET, type ParticipantSpec, webhookEvent, webhookRequest } from '../helpers/livekit-webhooks';
+import { seededRandom } from '../helpers/random';
 import { createTeam } from '../helpers/team';
 
 process.env.LIVEKIT_URL = 'http://127.0.0.1:9';
@@ -155,20 +156,8 @@ describe('LiveKit webhooks', () => {
 
   // ---- the property: any interleaving gives the minutes a direct recomputation gives ----
 
-  /** A small seeded generator, so a failure names the seed that reproduces it. */
-  function random(seed: number) {
-    let state = seed >>> 0;
-    return () => {
-      state = (state + 0x6d2b79f5) >>> 0;
-      let t = state;
-      t = Math.imul(t ^ (t >>> 15), t | 1);
-      t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-      return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-    };
-  }
-
   it.each(Array.from({ length: 12 }, (_, i) => i + 1))('any interleaving of join/leave/finish events gives the recomputed minutes (seed %i)', async (seed) => {
-    const rand = random(seed);
+    const rand = seededRandom(seed);
     const int = (max: number) => Math.floor(rand() * max);
     const { meetingId, roomName } = await newMeeting();
     const room = { name: roomName };
