@@ -6,7 +6,7 @@ import { and, eq, sql } from 'drizzle-orm';
 import { POST } from '../app/api/livekit/webhook/route';
 import type { Database } from '../db/client';
 import { costEvents, meetingParticipants, meetings, tenants } from '../db/schema';
-import { scopeToSystem } from '../db/withTenant';
+import { scopeToSystem, withTenantId } from '../db/withTenant';
 import { roomNameFor } from '../lib/livekit/config';
 import { reconcileMeetings } from '../lib/meetings/reconcile';
 import { signWebhookBody, webhookEvent } from '../tests/helpers/livekit-webhooks';
@@ -60,7 +60,15 @@ export async function benchMeetings(db: Database) {
     // Warm-up on another meeting, so the first timed request does not pay for module loading.
     const warm = await newMeeting(db, 'warm');
     await deliver(await prepare([webhookEvent({ id: 'EV_warm', event: 'room_started', room: { name: warm.roomName }, at: base })]));
+    // The floor on this machine right now: an empty tenant-scoped transaction (BEGIN, SET LOCAL
+    // ROLE, set_config, SELECT 1, COMMIT), so the result can be read apart from the machine's load.
+    let started = performance.now();
+    for (let i = 0; i < 500; i++) await withTenantId(warm.tenantId, (tx) => tx.execute(sql`select 1`));
+    const emptyMs = (performance.now() - started) / 500;
     const { seconds, failed } = await deliver(deliveries);
+    started = performance.now();
+    for (let i = 0; i < 500; i++) await withTenantId(warm.tenantId, (tx) => tx.execute(sql`select 1`));
+    const emptyAfterMs = (performance.now() - started) / 500;
     const [billed] = await db
       .select({ n: sql<number>`count(*)::int` })
       .from(meetingParticipants)
@@ -68,6 +76,11 @@ export async function benchMeetings(db: Database) {
     console.log(
       `${deliveries.length.toLocaleString('en-US')} signed deliveries (${duplicates} retries) in ${seconds.toFixed(1)} s: ` +
         `${(deliveries.length / seconds).toFixed(0)} events/s (goal 500/s); ${failed} refused; ${billed!.n} connections billed once each`,
+    );
+    const perEventMs = (seconds * 1000) / deliveries.length;
+    const floorMs = (emptyMs + emptyAfterMs) / 2;
+    console.log(
+      `one delivery = ${perEventMs.toFixed(2)} ms = ${(perEventMs / floorMs).toFixed(1)}x an empty tenant transaction (${emptyMs.toFixed(2)} ms before, ${emptyAfterMs.toFixed(2)} ms after)`,
     );
   }
 

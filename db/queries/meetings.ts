@@ -38,6 +38,19 @@ export async function getMeeting(tx: Transaction, tenantId: string, meetingId: s
   return meeting;
 }
 
+/** The meeting with the id of its conversation (null until the first transcript line or bill): one statement for webhooks. */
+export async function getMeetingWithSession(tx: Transaction, tenantId: string, meetingId: string) {
+  const [row] = await tx
+    .select({
+      meeting: meetings,
+      sessionId: sql<string | null>`(select ${sessions.id} from ${sessions} where ${sessions.tenantId} = ${meetings.tenantId}
+        and ${sessions.meetingId} = ${meetings.id} and ${sessions.mode} = 'meeting' order by ${sessions.createdAt} limit 1)`,
+    })
+    .from(meetings)
+    .where(and(eq(meetings.tenantId, tenantId), eq(meetings.id, meetingId)));
+  return row;
+}
+
 /** The same row, locked until the transaction ends (serialises billing and session creation per meeting). */
 export async function lockMeeting(tx: Transaction, tenantId: string, meetingId: string): Promise<Meeting | undefined> {
   const [meeting] = await tx.select().from(meetings).where(and(eq(meetings.tenantId, tenantId), eq(meetings.id, meetingId))).for('update');
@@ -236,21 +249,12 @@ export async function closeParticipant(
   return row;
 }
 
-/** Marks the connection billed; undefined when another transaction billed it first. */
-export async function claimParticipantBilling(tx: Transaction, tenantId: string, participantId: string, minutes: number) {
-  const [row] = await tx
-    .update(meetingParticipants)
-    .set({ billedMinutes: minutes })
-    .where(and(eq(meetingParticipants.tenantId, tenantId), eq(meetingParticipants.id, participantId), isNull(meetingParticipants.billedMinutes)))
-    .returning();
-  return row;
-}
-
-export async function setParticipantCostEvent(tx: Transaction, tenantId: string, participantId: string, costEventId: string) {
+/** Records the bill of a connection (its minutes and cost event). */
+export async function markParticipantBilled(tx: Transaction, tenantId: string, participantId: string, minutes: number, costEventId: string) {
   await tx
     .update(meetingParticipants)
-    .set({ costEventId })
-    .where(and(eq(meetingParticipants.tenantId, tenantId), eq(meetingParticipants.id, participantId)));
+    .set({ billedMinutes: minutes, costEventId })
+    .where(and(eq(meetingParticipants.tenantId, tenantId), eq(meetingParticipants.id, participantId), isNull(meetingParticipants.billedMinutes)));
 }
 
 export async function addMeetingMinutes(tx: Transaction, tenantId: string, meetingId: string, minutes: number) {

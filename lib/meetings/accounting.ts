@@ -1,11 +1,5 @@
 import 'server-only';
-import {
-  addMeetingMinutes,
-  claimParticipantBilling,
-  getMeetingSession,
-  lockMeeting,
-  setParticipantCostEvent,
-} from '@/db/queries/meetings';
+import { addMeetingMinutes, getMeetingSession, lockMeeting, markParticipantBilled } from '@/db/queries/meetings';
 import { createSession } from '@/db/queries/conversations';
 import type { MeetingParticipant, ParticipantKind } from '@/db/schema';
 import type { Transaction } from '@/db/withTenant';
@@ -45,27 +39,27 @@ export async function ensureMeetingSession(tx: Transaction, tenantId: string, me
 
 /**
  * Bills a connection once both its ends are known and it has not been billed; returns the
- * minutes billed now (0 when there was nothing to bill).
+ * minutes billed now (0 when there was nothing to bill). The cost event's external id (the
+ * participant SID) is the claim: a second attempt, even a concurrent one, inserts nothing.
+ * `sessionId`: the meeting's conversation when the caller already knows it.
  */
-export async function billParticipant(tx: Transaction, participant: MeetingParticipant): Promise<number> {
+export async function billParticipant(tx: Transaction, participant: MeetingParticipant, sessionId?: string | null): Promise<number> {
   if (!participant.joinedAt || !participant.leftAt || participant.billedMinutes !== null) return 0;
   const minutes = billableMinutes(participant.joinedAt, participant.leftAt);
-  const claimed = await claimParticipantBilling(tx, participant.tenantId, participant.id, minutes);
-  if (!claimed) return 0;
-  const sessionId = await ensureMeetingSession(tx, participant.tenantId, participant.meetingId);
   const event = await recordCost(tx, {
     tenantId: participant.tenantId,
     service: 'livekit',
     provider: 'livekit',
     model: LIVEKIT_PRICE_MODELS[participant.kind],
     participantMinutes: minutes,
-    sessionId,
+    sessionId: sessionId ?? (await ensureMeetingSession(tx, participant.tenantId, participant.meetingId)),
     occurredAt: participant.leftAt,
     externalId: `livekit:${participant.meetingId}:${participant.participantSid}`,
     operation: `meeting minutes (${participant.kind})`,
     durationMs: participant.leftAt.getTime() - participant.joinedAt.getTime(),
   });
-  if (event) await setParticipantCostEvent(tx, participant.tenantId, participant.id, event.id);
+  if (!event) return 0;
+  await markParticipantBilled(tx, participant.tenantId, participant.id, minutes, event.id);
   await addMeetingMinutes(tx, participant.tenantId, participant.meetingId, minutes);
   return minutes;
 }

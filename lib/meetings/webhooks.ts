@@ -1,8 +1,8 @@
 import 'server-only';
 import type { WebhookEvent } from 'livekit-server-sdk';
-import { claimWebhookEvent, markMeetingEnded, markMeetingStarted, resolveMeeting, setAssistantPresence, upsertParticipant } from '@/db/queries/meetings';
+import { claimWebhookEvent, getMeetingWithSession, markMeetingEnded, markMeetingStarted, setAssistantPresence, upsertParticipant } from '@/db/queries/meetings';
 import type { MeetingParticipant } from '@/db/schema';
-import { withSystem, withTenantId } from '@/db/withTenant';
+import { withTenantId } from '@/db/withTenant';
 import { parseRoomName } from '@/lib/livekit/config';
 import { participantKind } from '@/lib/livekit/rooms';
 import { billParticipant } from './accounting';
@@ -41,11 +41,14 @@ export async function applyWebhookEvent(event: WebhookEvent): Promise<WebhookOut
   const room = parseRoomName(event.room?.name ?? '');
   // Rooms this product did not create (another app on the same LiveKit) are acknowledged and left alone.
   if (!room) return { status: 'unknown_room', event: name };
-  const meeting = await withSystem((tx) => resolveMeeting(tx, room.tenantId, room.meetingId));
-  if (!meeting || meeting.roomName !== event.room!.name) return { status: 'unknown_room', event: name };
   if (!event.id) return { status: 'ignored', event: name };
 
-  return withTenantId(meeting.tenantId, async (tx) => {
+  // The room name carries the tenant (and the body is signed by LiveKit), so the event is
+  // handled in that tenant's scope directly: one transaction per event.
+  return withTenantId(room.tenantId, async (tx) => {
+    const found = await getMeetingWithSession(tx, room.tenantId, room.meetingId);
+    if (!found || found.meeting.roomName !== event.room!.name) return { status: 'unknown_room', event: name };
+    const { meeting, sessionId } = found;
     if (!(await claimWebhookEvent(tx, meeting.tenantId, event.id, name))) return { status: 'duplicate', event: name };
     const at = eventTime(event);
     let billedMinutes = 0;
@@ -77,9 +80,9 @@ export async function applyWebhookEvent(event: WebhookEvent): Promise<WebhookOut
           closeReason: leaving ? (name === 'participant_left' ? 'left' : 'aborted') : null,
         });
         // A join is proof the room is running, even if room_started was lost.
-        if (joinedAt) await markMeetingStarted(tx, meeting.tenantId, meeting.id, joinedAt, event.room?.sid);
+        if (joinedAt && !(meeting.startedAt && meeting.startedAt <= joinedAt)) await markMeetingStarted(tx, meeting.tenantId, meeting.id, joinedAt, event.room?.sid);
         if (row.kind === 'assistant') await setAssistantPresence(tx, meeting.tenantId, meeting.id, !leaving);
-        billedMinutes = await billParticipant(tx, row);
+        billedMinutes = await billParticipant(tx, row, sessionId);
         break;
       }
       default:
