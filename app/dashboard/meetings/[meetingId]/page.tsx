@@ -32,7 +32,7 @@ export const metadata: Metadata = { title: 'Meeting' };
 const dateTime = new Intl.DateTimeFormat('en-US', { dateStyle: 'medium', timeStyle: 'medium', timeZone: 'UTC' });
 const time = new Intl.DateTimeFormat('en-US', { timeStyle: 'medium', timeZone: 'UTC' });
 const KIND_LABELS = { person: 'Person', assistant: 'Assistant', recorder: 'Recorder' } as const;
-const ASSISTANT_LABELS = { off: 'Not in the meeting', invited: 'On its way', active: 'Listening and answering', muted: 'Listening, muted' } as const;
+const ASSISTANT_LABELS = { off: 'Not in the meeting', invited: 'On its way (if it has not joined within a minute, check that the assistant worker, npm run agent, is running)', active: 'Listening and answering', muted: 'Listening, muted' } as const;
 
 function duration(from: Date, to: Date): string {
   const minutes = Math.max(0, Math.round((to.getTime() - from.getTime()) / 60_000));
