@@ -7,6 +7,12 @@ RUN npm ci --no-audit --no-fund
 COPY . .
 RUN NEXT_OUTPUT=standalone npm run build
 
+# The meeting assistant worker (npm run agent): runs from source with the full dependencies
+# (@livekit/agents forks a process per meeting). `docker compose` builds it with target: agent.
+FROM build AS agent
+ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1
+CMD ["npm", "run", "agent"]
+
 FROM node:24-bookworm-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production NEXT_TELEMETRY_DISABLED=1 PORT=3000 HOSTNAME=0.0.0.0

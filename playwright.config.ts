@@ -24,6 +24,9 @@ process.env.E2E_MAILBOX_URL = `http://127.0.0.1:${mailHttpPort}`;
 // The website the sources spec crawls (started by the spec itself, so it can change pages).
 const websitePort = Number(process.env.E2E_WEBSITE_PORT ?? port + 6);
 process.env.E2E_WEBSITE_PORT = String(websitePort);
+// LiveKit's room service API (e2e/livekit-server.ts); nothing listens on the port after it,
+// which is where browsers are told the media server is.
+const liveKitPort = Number(process.env.E2E_LIVEKIT_PORT ?? port + 7);
 const isRoot = process.getuid?.() === 0;
 
 export default defineConfig({
@@ -47,6 +50,9 @@ export default defineConfig({
         '--disable-component-update',
         '--disable-sync',
         '--no-first-run',
+        // Meetings: a fake camera and microphone, and no permission prompt.
+        '--use-fake-device-for-media-stream',
+        '--use-fake-ui-for-media-stream',
       ],
     },
   },
@@ -82,6 +88,13 @@ export default defineConfig({
       timeout: 30_000,
     },
     {
+      command: `tsx e2e/livekit-server.ts`,
+      url: `http://127.0.0.1:${liveKitPort}/health`,
+      env: { LIVEKIT_PORT: String(liveKitPort) },
+      reuseExistingServer: false,
+      timeout: 30_000,
+    },
+    {
     command: `rm -rf .data/e2e .data/e2e.lock && npm run db:seed && npx next start -p ${port}`,
     url: `http://localhost:${port}/api/health`,
     env: {
@@ -104,9 +117,15 @@ export default defineConfig({
       // The local website the sources spec crawls is on a loopback address and a non-web port:
       // both need the allow-list.
       KNOWLEDGE_URL_ALLOWLIST: `127.0.0.1:${websitePort}`,
+      // Meetings: the room API answers; the media server is unreachable (see e2e/livekit-server.ts).
+      LIVEKIT_URL: `http://127.0.0.1:${liveKitPort}`,
+      LIVEKIT_PUBLIC_URL: `ws://127.0.0.1:${liveKitPort + 1}`,
+      LIVEKIT_API_KEY: 'APIwebhooktest',
+      LIVEKIT_API_SECRET: 'webhook-test-secret-long-enough-for-hs256-signing-1234',
     },
     reuseExistingServer: false,
-    timeout: 120_000,
+    // Migrating and seeding a fresh database takes over a minute on a busy 2-core machine.
+    timeout: 300_000,
     stdout: 'pipe',
     },
   ],

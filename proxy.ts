@@ -15,6 +15,19 @@ async function hasSession(request: NextRequest): Promise<boolean> {
   return !!token?.sub;
 }
 
+/** The LiveKit server browsers connect to for meetings (signalling websocket and its HTTP checks). */
+function liveKitOrigins(): string {
+  const url = process.env.LIVEKIT_PUBLIC_URL || process.env.LIVEKIT_URL;
+  if (!url) return '';
+  try {
+    const { host, protocol } = new URL(url);
+    const secure = protocol === 'https:' || protocol === 'wss:';
+    return ` ${secure ? 'wss' : 'ws'}://${host} ${secure ? 'https' : 'http'}://${host}`;
+  } catch {
+    return '';
+  }
+}
+
 /** A fresh, unguessable value per response: 128 random bits, base64. */
 function createNonce(): string {
   return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
@@ -36,7 +49,7 @@ function contentSecurityPolicy(nonce: string, isProduction: boolean): string {
     "style-src 'self' 'unsafe-inline'",
     "img-src 'self' data: blob: https:",
     "font-src 'self'",
-    "connect-src 'self'",
+    `connect-src 'self'${liveKitOrigins()}`,
     "object-src 'none'",
     "base-uri 'self'",
     "form-action 'self'",

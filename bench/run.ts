@@ -1,5 +1,5 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
-// `npm run bench -- costs` (or scope, knowledge, widget, sources) runs only the named sections.
+// `npm run bench -- costs` (or scope, knowledge, widget, sources, inbox, meetings) runs only the named sections.
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -48,7 +48,7 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'widget', 'sources', 'inbox'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'widget', 'sources', 'inbox', 'meetings'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -71,6 +71,11 @@ process.env.PGLITE_DATA_DIR = 'memory://';
 process.env.DATABASE_URL = '';
 // Widget visitor tokens are signed with a key derived from it (read once, on first use).
 process.env.AUTH_SECRET ??= 'bench-only-secret-bench-only-secret-bench-only';
+// Webhooks are verified with these (the bench signs them with the same SDK LiveKit uses).
+const { LIVEKIT_TEST_KEY, LIVEKIT_TEST_SECRET } = await import('../tests/helpers/livekit-webhooks');
+process.env.LIVEKIT_URL = 'http://127.0.0.1:9';
+process.env.LIVEKIT_API_KEY = LIVEKIT_TEST_KEY;
+process.env.LIVEKIT_API_SECRET = LIVEKIT_TEST_SECRET;
 const { getDatabase, closeDatabase } = await import('../db/client');
 if (runs('knowledge')) {
   const { benchIngestion, benchSearch } = await import('./knowledge');
@@ -93,5 +98,12 @@ if (runs('sources')) {
 if (runs('inbox')) {
   const { benchInbox } = await import('./inbox');
   await benchInbox((await getDatabase()).db);
+  await closeDatabase();
+}
+if (runs('meetings')) {
+  const { benchMeetings } = await import('./meetings');
+  await benchMeetings((await getDatabase()).db);
+  // room_finished queues the meeting's summary job: the queue was started on the way.
+  await (await import('../db/queue')).closeQueue();
   await closeDatabase();
 }

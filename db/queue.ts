@@ -14,10 +14,15 @@ export const QUEUES = {
   // One pg-boss schedule per source (keyed by its id) sends here; the handler starts a sync.
   scheduledSourceSync: 'scheduled-source-sync',
   recoverStalledWork: 'recover-stalled-work',
+  reconcileMeetings: 'reconcile-meetings',
+  summarizeMeeting: 'summarize-meeting',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
 export const ROLLUP_SCHEDULE = '* * * * *';
+
+/** Lost meeting webhooks are looked for every minute. */
+export const RECONCILE_SCHEDULE = '* * * * *';
 
 export type IngestDocumentJob = { tenantId: string; documentId: string };
 export type SyncSourceJob = { tenantId: string; syncId: string };
@@ -25,6 +30,8 @@ export type ScheduledSourceSyncJob = { tenantId: string; sourceId: string };
 
 /** The sweep for stalled syncs and documents runs every minute (one job per minute across instances). */
 export const RECOVERY_SCHEDULE = '* * * * *';
+
+export type SummarizeMeetingJob = { tenantId: string; meetingId: string };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -58,6 +65,12 @@ async function startQueue(): Promise<PgBoss> {
   if (!(await boss.getQueue(QUEUES.recoverStalledWork))) {
     await boss.createQueue(QUEUES.recoverStalledWork, { policy: 'stately', retryLimit: 1, expireInSeconds: 5 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.reconcileMeetings))) {
+    await boss.createQueue(QUEUES.reconcileMeetings, { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.summarizeMeeting))) {
+    await boss.createQueue(QUEUES.summarizeMeeting, { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 });
+  }
   return boss;
 }
 
@@ -76,4 +89,13 @@ export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
 export async function enqueueSourceSync(job: SyncSourceJob): Promise<void> {
   const boss = await getQueue();
   await boss.send(QUEUES.syncSource, job, { singletonKey: job.syncId });
+}
+
+/**
+ * Summarises a meeting once its room has finished; the delay lets the assistant store its
+ * last words first. One pending job per meeting.
+ */
+export async function enqueueMeetingSummary(job: SummarizeMeetingJob, delaySeconds = 30): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.summarizeMeeting, job, { singletonKey: job.meetingId, startAfter: delaySeconds });
 }

@@ -300,19 +300,36 @@ export type NewWidget = typeof widgets.$inferInsert;
 
 // ==================== MEETINGS ====================
 
+export const ASSISTANT_STATES = ['off', 'invited', 'active', 'muted'] as const;
+export type AssistantState = (typeof ASSISTANT_STATES)[number];
+
 export const meetings = pgTable(
   'meetings',
   {
     id: uuid('id').primaryKey().defaultRandom(),
     tenantId: tenantId(),
+    // The LiveKit room: `m_<tenant id>_<meeting id>`, so a webhook names its tenant and meeting.
     roomName: text('room_name').notNull(),
     // LiveKit's room SID is only known once the room exists.
     livekitRoomId: text('livekit_room_id'),
+    title: text('title').notNull().default('Meeting'),
+    description: text('description'),
+    // When it is planned to start (optional); started_at is when the room actually started.
+    scheduledFor: timestamp('scheduled_for', { withTimezone: true }),
     // Nullable: the creator may leave the team; the meeting stays.
     createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
     startedAt: timestamp('started_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     participantMinutes: numeric('participant_minutes', { precision: 12, scale: 2 }).notNull().default('0'),
+    maxParticipants: integer('max_participants').notNull().default(20),
+    // The current guest link: its id is inside the signed link, so clearing it revokes the link.
+    guestLinkId: text('guest_link_id'),
+    guestLinkExpiresAt: timestamp('guest_link_expires_at', { withTimezone: true }),
+    assistantState: text('assistant_state', { enum: ASSISTANT_STATES }).notNull().default('off'),
+    // Why the assistant left or was refused (e.g. the spend cap), shown to the host.
+    assistantNotice: text('assistant_notice'),
+    summary: text('summary'),
+    summaryError: text('summary_error'),
     metadata: jsonb('metadata').$type<{ title?: string; description?: string; participants?: string[] }>().notNull().default({}),
     createdAt: createdAt(),
   },
@@ -320,6 +337,8 @@ export const meetings = pgTable(
     uniqueIndex('meetings_tenant_room_idx').on(t.tenantId, t.roomName),
     uniqueIndex('meetings_tenant_livekit_room_idx').on(t.tenantId, t.livekitRoomId),
     index('meetings_tenant_created_idx').on(t.tenantId, t.createdAt, t.id),
+    unique('meetings_tenant_id_unique').on(t.tenantId, t.id),
+    check('meetings_max_participants_range', sql`${t.maxParticipants} between 2 and 100`),
   ],
 );
 export type Meeting = typeof meetings.$inferSelect;
@@ -374,11 +393,59 @@ export const visitorSigningKeys = pgTable(
   ],
 );
 export type VisitorSigningKey = typeof visitorSigningKeys.$inferSelect;
+// Who is billed: people (browsers, phones), the assistant (an agent) and recorders (egress).
+export const PARTICIPANT_KINDS = ['person', 'assistant', 'recorder'] as const;
+export type ParticipantKind = (typeof PARTICIPANT_KINDS)[number];
+export const PARTICIPANT_CLOSE_REASONS = ['left', 'aborted', 'room_finished', 'reconciled'] as const;
+
+// One row per participant connection (LiveKit participant SID): a person who rejoins gets a
+// new row. Either the join or the leave webhook may arrive first; the row is billed once,
+// when both ends are known.
+export const meetingParticipants = pgTable(
+  'meeting_participants',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    meetingId: uuid('meeting_id').notNull(),
+    participantSid: text('participant_sid').notNull(),
+    identity: text('identity').notNull(),
+    name: text('name'),
+    kind: text('kind', { enum: PARTICIPANT_KINDS }).notNull().default('person'),
+    joinedAt: timestamp('joined_at', { withTimezone: true }),
+    leftAt: timestamp('left_at', { withTimezone: true }),
+    closeReason: text('close_reason', { enum: PARTICIPANT_CLOSE_REASONS }),
+    // Set once, when billed: whole minutes (each connection rounded up) and the cost event.
+    billedMinutes: integer('billed_minutes'),
+    costEventId: uuid('cost_event_id'),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.meetingId], foreignColumns: [meetings.tenantId, meetings.id] }).onDelete('cascade'),
+    uniqueIndex('meeting_participants_sid_idx').on(t.tenantId, t.meetingId, t.participantSid),
+    index('meeting_participants_meeting_joined_idx').on(t.tenantId, t.meetingId, t.joinedAt),
+    // The reconciler's worklist: connections not closed yet.
+    index('meeting_participants_open_idx').on(t.tenantId, t.meetingId).where(sql`${t.billedMinutes} is null`),
+  ],
+);
+export type MeetingParticipant = typeof meetingParticipants.$inferSelect;
+export type NewMeetingParticipant = typeof meetingParticipants.$inferInsert;
+
+// LiveKit webhook ids already processed, so a retried or replayed delivery changes nothing.
+export const livekitWebhookEvents = pgTable(
+  'livekit_webhook_events',
+  {
+    tenantId: tenantId(),
+    eventId: text('event_id').notNull(),
+    event: text('event').notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.eventId] }), index('livekit_webhook_events_received_idx').on(t.tenantId, t.receivedAt)],
+);
 
 // ==================== CONVERSATIONS ====================
 
 export const SESSION_MODES = ['text', 'meeting'] as const;
-export const SESSION_SOURCES = ['widget', 'playground', 'api'] as const;
+export const SESSION_SOURCES = ['widget', 'playground', 'api', 'meeting'] as const;
 
 export const sessions = pgTable(
   'sessions',
@@ -432,6 +499,8 @@ export type MessageMetadata = {
   /** For `agent` messages: who wrote it (the name is what the visitor saw). */
   agentId?: string;
   agentName?: string;
+  /** Who said it, in a meeting transcript. */
+  speaker?: string;
 };
 
 export const messages = pgTable(

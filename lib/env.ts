@@ -75,6 +75,31 @@ const envSchema = z.object({
   // How many reverse proxies in front of the app append to X-Forwarded-For (nginx, a load
   // balancer, Vercel: 1 each). 0: forwarding headers are ignored and the TCP peer is the client.
   TRUSTED_PROXY_HOPS: z.coerce.number().int().min(0).max(10).default(0),
+  // Meetings (LiveKit). Without URL, key and secret the meetings area explains how to set them.
+  // LIVEKIT_URL is where this server reaches LiveKit's API (http(s):// or ws(s)://);
+  // LIVEKIT_PUBLIC_URL is what browsers connect to (default: LIVEKIT_URL).
+  LIVEKIT_URL: optional(z.string().regex(/^(https?|wss?):\/\//, 'must be an http(s):// or ws(s):// URL')),
+  LIVEKIT_PUBLIC_URL: optional(z.string().regex(/^(https?|wss?):\/\//, 'must be an http(s):// or ws(s):// URL')),
+  LIVEKIT_API_KEY: optional(z.string().min(1)),
+  LIVEKIT_API_SECRET: optional(z.string().min(1)),
+  // The name the assistant worker registers under for explicit agent dispatch.
+  LIVEKIT_AGENT_NAME: z.string().min(1).default('assistant'),
+  // Speech to text: an OpenAI-compatible /v1/audio/transcriptions server (OpenAI, a local
+  // whisper server...) or Deepgram. Base URL and key default to OPENAI_BASE_URL / OPENAI_API_KEY.
+  STT_PROVIDER: optional(z.enum(['openai', 'deepgram'])),
+  STT_BASE_URL: optional(z.url()),
+  STT_API_KEY: optional(z.string()),
+  STT_MODEL: optional(z.string().min(1)),
+  DEEPGRAM_API_KEY: optional(z.string()),
+  // Text to speech: an OpenAI-compatible /v1/audio/speech server or ElevenLabs.
+  TTS_PROVIDER: optional(z.enum(['openai', 'elevenlabs'])),
+  TTS_BASE_URL: optional(z.url()),
+  TTS_API_KEY: optional(z.string()),
+  TTS_MODEL: optional(z.string().min(1)),
+  TTS_VOICE: optional(z.string().min(1)),
+  ELEVENLABS_API_KEY: optional(z.string()),
+  // A vision-capable model of the configured providers (default: gpt-4o-mini when OpenAI is set).
+  VISION_MODEL: optional(z.string().min(1)),
 
   // The public address of the app, used in links sent by email (invitations).
   APP_URL: optional(z.url()),

@@ -12,6 +12,7 @@ const LINKS = [
   { href: '/dashboard/widgets', label: 'Widgets' },
   { href: '/dashboard/inbox', label: 'Inbox' },
   { href: '/dashboard/conversations', label: 'Conversations' },
+  { href: '/dashboard/meetings', label: 'Meetings' },
   { href: '/dashboard/costs', label: 'Costs' },
   { href: '/dashboard/team', label: 'Team' },
   { href: '/dashboard/settings', label: 'Settings' },

@@ -50,8 +50,8 @@ export async function listSessionMessages(tx: Transaction, tenantId: string, ses
  * Stores a visitor's message and the assistant's reply-to-be in one statement pair, so the
  * question is on record before any model is called.
  */
-export async function startExchange(tx: Transaction, tenantId: string, sessionId: string, content: string) {
-  const [question] = await tx.insert(messages).values({ tenantId, sessionId, role: 'user', content, status: 'complete' }).returning();
+export async function startExchange(tx: Transaction, tenantId: string, sessionId: string, content: string, metadata: MessageMetadata = {}) {
+  const [question] = await tx.insert(messages).values({ tenantId, sessionId, role: 'user', content, status: 'complete', metadata }).returning();
   // The reply is created a moment later so the transcript orders question before answer.
   const [reply] = await tx
     .insert(messages)
@@ -73,6 +73,16 @@ export async function finishReply(
     .update(messages)
     .set({ content: reply.content, status: reply.status, sources: reply.sources, metadata: reply.metadata })
     .where(and(eq(messages.tenantId, tenantId), eq(messages.id, reply.id)));
+}
+
+/** Stores one message as it is (a meeting utterance the assistant did not answer). */
+export async function addMessage(tx: Transaction, values: { tenantId: string; sessionId: string; role: 'user' | 'assistant'; content: string; metadata?: MessageMetadata; sources?: MessageSource[] }) {
+  const [message] = await tx.insert(messages).values({ ...values, status: 'complete', createdAt: sql`clock_timestamp()` }).returning();
+  await tx
+    .update(sessions)
+    .set({ messageCount: sql`${sessions.messageCount} + 1`, lastMessageAt: sql`now()` })
+    .where(and(eq(sessions.tenantId, values.tenantId), eq(sessions.id, values.sessionId)));
+  return message!;
 }
 
 /** Records a visitor's thumbs up (1), down (-1) or neither (null) on one of the session's answers. */

@@ -50,7 +50,6 @@ export class ReplyRequestError extends Error {
  */
 export type ReplyAudience = 'member' | 'visitor';
 
-
 /** A person owns the conversation (or the visitor is waiting for one): the assistant stays silent. */
 export class AssistantSilencedError extends Error {
   constructor() {
@@ -59,7 +58,8 @@ export class AssistantSilencedError extends Error {
   }
 }
 
-export type ReplyRequest = { tenantId: string; sessionId: string; content: string; audience: ReplyAudience };
+/** `speaker`: who said it, for meeting transcripts (stored on the question). */
+export type ReplyRequest = { tenantId: string; sessionId: string; content: string; audience: ReplyAudience; speaker?: string };
 
 type PreparedReply = ReplyRequest & {
   startedAt: number;
@@ -90,7 +90,7 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
     ];
     const visitor = session.visitorId ? await getVisitorById(tx, request.tenantId, session.visitorId) : undefined;
     if (!personality || !tenant) throw new ReplyRequestError('This workspace has no assistant personality.');
-    const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content);
+    const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content, request.speaker ? { speaker: request.speaker } : {});
     return {
       ...request,
       startedAt,

@@ -23,6 +23,9 @@ export const PERMISSIONS = {
   // ...owners and admins also hand back or resolve anyone's, and set office hours.
   'inbox:supervise': ['owner', 'admin'],
   'support:manage': ['owner', 'admin'],
+  // Create, end and delete meetings, guest links, and bringing in the assistant (it spends
+  // money). Every member may join a meeting: that is a token, not an action.
+  'meetings:manage': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -45,6 +45,17 @@ export const PRICE_LISTS: readonly PriceList[] = [
       { service: 'voice_tts', provider: 'openai', model: 'tts-1', perMillionCharacters: '15.00' },
       { service: 'vision', provider: 'openai', model: 'gpt-4o-mini-vision', perImage: '0.002125' },
       { service: 'livekit', provider: 'livekit', model: 'cloud', perParticipantMinute: '0.0005' },
+      // Meetings (issue #12): speech models the assistant uses, images it looks at, and
+      // participant-minutes by kind of participant (people, the assistant agent, recorders).
+      { service: 'voice_stt', provider: 'openai', model: 'whisper-1', perMinute: '0.006' },
+      { service: 'voice_stt', provider: 'openai', model: 'gpt-4o-transcribe', perMinute: '0.006' },
+      { service: 'voice_stt', provider: 'openai', model: 'gpt-4o-mini-transcribe', perMinute: '0.003' },
+      { service: 'voice_tts', provider: 'openai', model: 'tts-1-hd', perMillionCharacters: '30.00' },
+      { service: 'vision', provider: 'openai', model: 'gpt-4o-mini', perImage: '0.002125' },
+      { service: 'vision', provider: 'openai', model: 'gpt-4o', perImage: '0.001913' },
+      { service: 'livekit', provider: 'livekit', model: 'participant-minutes', perParticipantMinute: '0.0005' },
+      { service: 'livekit', provider: 'livekit', model: 'agent-session-minutes', perParticipantMinute: '0.01' },
+      { service: 'livekit', provider: 'livekit', model: 'egress-minutes', perParticipantMinute: '0.02' },
     ],
   },
 ];

@@ -1,7 +1,7 @@
 import 'server-only';
 import { refreshKnowledgeStatistics } from '@/db/maintenance';
 import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/knowledge';
-import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES, ROLLUP_SCHEDULE } from '@/db/queue';
+import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES, RECONCILE_SCHEDULE, ROLLUP_SCHEDULE, type SummarizeMeetingJob } from '@/db/queue';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { closeInterruptedReplies } from '@/lib/ai/engine';
@@ -9,6 +9,8 @@ import { rollUpCosts } from '@/lib/costs/rollup';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
 import { recoverStalledWork, startSourceWorkers } from '@/lib/sources/jobs';
+import { reconcileMeetings } from '@/lib/meetings/reconcile';
+import { summarizeMeeting } from '@/lib/meetings/summary';
 
 /**
  * When the embedding model changes (EMBEDDING_PROVIDER / EMBEDDING_MODEL), every ready
@@ -70,6 +72,16 @@ export async function startWorkers(): Promise<void> {
   // Idempotent: every worker registers the same schedule; pg-boss creates one job per minute.
   await boss.schedule(QUEUES.rollUpCosts, ROLLUP_SCHEDULE);
   await startSourceWorkers(boss);
+  await boss.work(QUEUES.reconcileMeetings, { pollingIntervalSeconds: 5 }, async () => {
+    const result = await reconcileMeetings();
+    if (result.closed || result.added || result.ended) console.log('Meetings reconciled', result);
+  });
+  await boss.schedule(QUEUES.reconcileMeetings, RECONCILE_SCHEDULE);
+  await boss.work(QUEUES.summarizeMeeting, { pollingIntervalSeconds: 5 }, async ([job]) => {
+    if (!job) return;
+    const { tenantId, meetingId } = job.data as SummarizeMeetingJob;
+    await summarizeMeeting(tenantId, meetingId);
+  });
   const queued = await reembedStaleDocuments();
   if (queued) console.log(`Re-embedding ${queued} documents with the configured embedding model.`);
   const interrupted = await closeInterruptedReplies();

@@ -3,13 +3,20 @@ import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as inbox from '@/app/dashboard/inbox/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as meetings from '@/app/dashboard/meetings/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as sources from '@/app/dashboard/knowledge/sources/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
+import { startLiveKitServer } from '../helpers/livekit-server';
 import { createInboxTeam as createTeam, type InboxTeam as Team, snapshotTeam } from '../helpers/team';
+
+const livekit = await startLiveKitServer();
+process.env.LIVEKIT_URL = livekit.url;
+process.env.LIVEKIT_API_KEY = livekit.apiKey;
+process.env.LIVEKIT_API_SECRET = livekit.apiSecret;
 
 // Signed in as the owner of tenant B, every action given an id from tenant A answers
 // "not found" and changes nothing in either tenant.
@@ -22,7 +29,10 @@ describe('cross-tenant ids at the action level', () => {
     a = await createTeam(db, 'A');
     b = await createTeam(db, 'B');
   });
-  afterAll(closeDatabase);
+  afterAll(async () => {
+    await closeDatabase();
+    await livekit.close();
+  });
 
   const cases = [
     { name: 'revoke secret key', run: () => settings.revokeSecretKey.run(asOwnerOfB(), { keyId: a.apiKeyId }) },
@@ -70,6 +80,13 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'reply to a visitor', run: () => inbox.replyToVisitor.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner, content: 'Hijacked' }) },
     { name: 'hand a conversation back', run: () => inbox.handBackConversation.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner }) },
     { name: 'resolve a conversation', run: () => inbox.resolveConversation.run(asOwnerOfB(), { handoffId: a.assignedHandoffs.owner }) },
+    { name: 'end meeting', run: () => meetings.endMeeting.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'delete meeting', run: () => meetings.deleteMeeting.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'create guest link', run: () => meetings.createGuestLink.run(asOwnerOfB(), { meetingId: a.meetingId, hours: '24' }) },
+    { name: 'turn off guest link', run: () => meetings.revokeGuestLink.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'invite assistant', run: () => meetings.inviteAssistant.run(asOwnerOfB(), { meetingId: a.meetingId }) },
+    { name: 'mute assistant', run: () => meetings.setAssistantMuted.run(asOwnerOfB(), { meetingId: a.assistantMeetingId, muted: 'true' }) },
+    { name: 'remove assistant', run: () => meetings.removeAssistant.run(asOwnerOfB(), { meetingId: a.assistantMeetingId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

@@ -3,6 +3,7 @@ import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as inbox from '@/app/dashboard/inbox/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
+import * as meetings from '@/app/dashboard/meetings/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as sources from '@/app/dashboard/knowledge/sources/mutations';
@@ -11,7 +12,14 @@ import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { closeQueue } from '@/db/queue';
 import type { TenantAction } from '@/lib/actions/define-action';
+import { startLiveKitServer } from '../helpers/livekit-server';
 import { createInboxTeam as createTeam, type InboxTeam as Team, snapshotTeam } from '../helpers/team';
+
+// Meeting actions talk to LiveKit's room API: a local server speaking it stands in.
+const livekit = await startLiveKitServer();
+process.env.LIVEKIT_URL = livekit.url;
+process.env.LIVEKIT_API_KEY = livekit.apiKey;
+process.env.LIVEKIT_API_SECRET = livekit.apiSecret;
 
 type Actor = 'owner' | 'admin' | 'member';
 type Case = { name: string; action: TenantAction; input: (team: Team, actor: Actor) => Record<string, string>; allowed: Actor[] };
@@ -90,6 +98,14 @@ const CASES: Case[] = [
   { name: 'hand a conversation back', action: inbox.handBackConversation, input: (t, actor) => ({ handoffId: t.assignedHandoffs[actor] }), allowed: ['owner', 'admin', 'member'] },
   { name: 'resolve a conversation', action: inbox.resolveConversation, input: (t, actor) => ({ handoffId: t.assignedHandoffs[actor] }), allowed: ['owner', 'admin', 'member'] },
   { name: 'go on duty', action: inbox.setOnDuty, input: () => ({ onDuty: 'true' }), allowed: ['owner', 'admin', 'member'] },
+  { name: 'create a meeting', action: meetings.createMeeting, input: () => ({ title: 'Quarterly review', maxParticipants: '10' }), allowed: ['owner', 'admin'] },
+  { name: 'end a meeting', action: meetings.endMeeting, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'delete a meeting', action: meetings.deleteMeeting, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'create a guest link', action: meetings.createGuestLink, input: (t) => ({ meetingId: t.meetingId, hours: '1' }), allowed: ['owner', 'admin'] },
+  { name: 'turn off a guest link', action: meetings.revokeGuestLink, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'invite the assistant', action: meetings.inviteAssistant, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
+  { name: 'mute the assistant', action: meetings.setAssistantMuted, input: (t) => ({ meetingId: t.assistantMeetingId, muted: 'true' }), allowed: ['owner', 'admin'] },
+  { name: 'remove the assistant', action: meetings.removeAssistant, input: (t) => ({ meetingId: t.assistantMeetingId }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -100,10 +116,11 @@ describe('role matrix', () => {
   afterAll(async () => {
     await closeQueue();
     await closeDatabase();
+    await livekit.close();
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, inbox].flatMap((module) => Object.values(module)).filter(
+    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, inbox, meetings].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

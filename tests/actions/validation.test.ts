@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as sources from '@/app/dashboard/knowledge/sources/mutations';
+import * as meetings from '@/app/dashboard/meetings/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as team from '@/app/dashboard/team/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
@@ -29,6 +30,9 @@ const CASES: Case[] = [
   { name: 'import: not a web address', action: sources.addSource, input: () => ({ kind: 'page', url: 'file:///etc/passwd' }), fields: ['url'] },
   { name: 'source: bad cron, patterns and caps', action: sources.addSource, input: () => ({ kind: 'website', url: 'https://example.com/', schedule: 'cron', cron: '* * * * *', include: 'docs', maxPages: '99999', maxDepth: '-1' }), fields: ['cron', 'include', 'maxPages', 'maxDepth'] },
   { name: 'new widget: no name', action: widgets.createWidget, input: () => ({ name: '  ' }), fields: ['name'] },
+  { name: 'meeting: no title, bad date, too many people', action: meetings.createMeeting, input: () => ({ title: ' ', scheduledFor: 'next tuesday', maxParticipants: '500' }), fields: ['title', 'scheduledFor', 'maxParticipants'] },
+  { name: 'guest link: unknown lifetime', action: meetings.createGuestLink, input: (t) => ({ meetingId: t.meetingId, hours: '9999' }), fields: ['hours'] },
+  { name: 'assistant: malformed meeting id', action: meetings.inviteAssistant, input: () => ({ meetingId: 'room-1' }), fields: ['meetingId'] },
   {
     name: 'widget: bad origins, colours, theme and too many questions',
     action: widgets.updateWidget,

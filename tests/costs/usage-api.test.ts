@@ -119,7 +119,7 @@ describe('POST /api/v1/usage', () => {
     }
     const unpriced = await post({ id: 'x', service: 'voice_stt', model: 'whisper-9', minutes: 1 }, keyOfA);
     expect(unpriced.status).toBe(422);
-    expect((await unpriced.json()).message).toBe('There is no price for voice_stt model "whisper-9". Priced models: nova-3.');
+    expect((await unpriced.json()).message).toBe('There is no price for voice_stt model "whisper-9". Priced models: nova-3, whisper-1, gpt-4o-transcribe, gpt-4o-mini-transcribe.');
     const future = await post(stt('future', { occurredAt: new Date(Date.now() + 86_400_000).toISOString() }), keyOfA);
     expect(future.status).toBe(422);
     const notJson = await post(undefined, keyOfA, '{"id": ');

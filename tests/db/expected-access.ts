@@ -62,7 +62,14 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
   knowledge_chunks: TENANT_SCOPED,
   knowledge_documents: TENANT_SCOPED,
   knowledge_sources: TENANT_SCOPED,
-  meetings: TENANT_SCOPED,
+  livekit_webhook_events: TENANT_SCOPED,
+  meeting_participants: TENANT_SCOPED,
+  meetings: {
+    app_tenant: READ_WRITE,
+    // The reconciler lists running and recently ended meetings across tenants.
+    app_system: ['SELECT (ended_at, id, started_at, tenant_id)'],
+    policies: ['system_read: SELECT to app_system using true', TENANT_POLICY],
+  },
   memberships: {
     app_tenant: READ_WRITE,
     // Sign-in and the workspace switcher list a user's workspaces across tenants.

@@ -16,6 +16,7 @@ type Parents = {
   sessionId: string;
   documentId: string;
   sourceId: string;
+  meetingId: string;
 };
 
 type Fixture = {
@@ -61,6 +62,14 @@ const FIXTURES: Record<string, Fixture> = {
   meetings: {
     table: schema.meetings,
     row: async (_db, p) => ({ tenantId: p.tenantId, roomName: `room-${unique()}` }),
+  },
+  meeting_participants: {
+    table: schema.meetingParticipants,
+    row: async (_db, p) => ({ tenantId: p.tenantId, meetingId: p.meetingId, participantSid: `PA_${unique()}`, identity: `user-${unique()}`, joinedAt: new Date() }),
+  },
+  livekit_webhook_events: {
+    table: schema.livekitWebhookEvents,
+    row: async (_db, p) => ({ tenantId: p.tenantId, eventId: `EV_${unique()}`, event: 'participant_joined' }),
   },
   sessions: {
     table: schema.sessions,
@@ -196,7 +205,11 @@ async function createTenant(db: Database, name: string): Promise<Parents> {
     .insert(schema.sources)
     .values({ tenantId, name: 'Parent site', kind: 'website', url: 'https://example.com/', crawl: { sameSite: true, include: [], exclude: [], maxPages: 10, maxDepth: 1 } })
     .returning({ id: schema.sources.id });
-  return { tenantId, sessionId: session!.id, documentId: document!.id, sourceId: source!.id };
+  const [meeting] = await db
+    .insert(schema.meetings)
+    .values({ tenantId, roomName: `m_${tenantId}_parent`, title: 'Parent' })
+    .returning({ id: schema.meetings.id });
+  return { tenantId, sessionId: session!.id, documentId: document!.id, sourceId: source!.id, meetingId: meeting!.id };
 }
 
 /** Runs `fn` as app_tenant without binding any tenant. */
@@ -333,7 +346,7 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
     });
 
     it('cannot attach a child row to a parent of another tenant', async () => {
-      // messages and chunks reference their parent by (tenant_id, id): a session or document id
+      // messages, chunks and meeting participants reference their parent by (tenant_id, id): a session or document id
       // of tenant B is simply not found for tenant A (foreign key violation, 23503).
       await expectSqlState(
         scopeToTenant(db, a.tenantId, (tx) =>
@@ -360,6 +373,12 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       await expectSqlState(
         scopeToTenant(db, a.tenantId, (tx) =>
           tx.insert(schema.conversationEvents).values({ tenantId: a.tenantId, sessionId: b.sessionId, type: 'resolved', actor: 'system' }),
+        ),
+        '23503',
+      );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, async (tx) =>
+          tx.insert(schema.meetingParticipants).values({ ...(await FIXTURES.meeting_participants!.row(db, a)), meetingId: b.meetingId } as never),
         ),
         '23503',
       );

@@ -4,7 +4,43 @@ import type { AddressInfo } from 'node:net';
 // A local server speaking the OpenAI HTTP API (the parts the product uses), so providers are
 // tested over real HTTP with real SDK clients. Scripted failures exercise retries.
 
-export type RecordedRequest = { path: string; headers: IncomingMessage['headers']; body: Record<string, unknown> };
+export type RecordedRequest = { path: string; headers: IncomingMessage['headers']; body: Record<string, unknown>; audio?: Buffer };
+
+/** What /v1/audio/transcriptions hears in an uploaded WAV (the server reports the WAV's real duration). */
+export type TranscriptionScript = (audio: Buffer, model: string) => string;
+
+/** Seconds of audio in a 16-bit PCM WAV, from its header (what a real server bills). */
+export function wavSeconds(wav: Buffer): number {
+  const byteRate = wav.readUInt32LE(28);
+  let offset = 12;
+  while (offset + 8 <= wav.length) {
+    const size = wav.readUInt32LE(offset + 4);
+    if (wav.toString('ascii', offset, offset + 4) === 'data') return Math.min(size, wav.length - offset - 8) / byteRate;
+    offset += 8 + size + (size % 2);
+  }
+  return 0;
+}
+
+/** A WAV of a quiet tone, 60 ms per character of the text, as a TTS server would return. */
+function speechWav(text: string, sampleRate = 24_000): Buffer {
+  const samples = Math.round(sampleRate * 0.06 * Math.max(1, text.length));
+  const data = Buffer.alloc(samples * 2);
+  for (let i = 0; i < samples; i++) data.writeInt16LE(Math.round(3000 * Math.sin((2 * Math.PI * 220 * i) / sampleRate)), i * 2);
+  const header = Buffer.alloc(44);
+  header.write('RIFF', 0);
+  header.writeUInt32LE(36 + data.length, 4);
+  header.write('WAVEfmt ', 8);
+  header.writeUInt32LE(16, 16);
+  header.writeUInt16LE(1, 20);
+  header.writeUInt16LE(1, 22);
+  header.writeUInt32LE(sampleRate, 24);
+  header.writeUInt32LE(sampleRate * 2, 28);
+  header.writeUInt16LE(2, 32);
+  header.writeUInt16LE(16, 34);
+  header.write('data', 36);
+  header.writeUInt32LE(data.length, 40);
+  return Buffer.concat([header, data]);
+}
 
 /** How the next chat completion misbehaves: a broken SSE body, or a stream that stops sending. */
 export type ChatFault = 'malformed' | 'stall';
@@ -29,6 +65,8 @@ export async function startOpenAiServer(
     port?: number;
     /** Writes each chat reply from its request, instead of the scripted text. */
     answer?: (request: { messages: Array<{ role: string; content: string }> }) => ChatScript;
+    /** What the speech recogniser hears (default: nothing). */
+    transcribe?: TranscriptionScript;
   } = {},
 ): Promise<OpenAiTestServer> {
   const requests: RecordedRequest[] = [];
@@ -37,8 +75,35 @@ export async function startOpenAiServer(
   let chat: ChatScript = { text: 'Returns are accepted within 30 days [1].', promptTokens: 120, completionTokens: 9 };
   const dimensions = options.dimensions ?? 1024;
   const server: Server = createServer(async (request, response) => {
-    let raw = '';
-    for await (const chunk of request) raw += chunk;
+    const chunks: Buffer[] = [];
+    for await (const chunk of request) chunks.push(chunk as Buffer);
+    const bytes = Buffer.concat(chunks);
+    // Transcriptions arrive as multipart/form-data (the audio file and fields), the rest as JSON.
+    if (request.url === '/v1/audio/transcriptions') {
+      const form = await new Request('http://local/', { method: 'POST', headers: { 'content-type': request.headers['content-type'] ?? '' }, body: bytes }).formData();
+      const file = form.get('file');
+      const audio = file instanceof Blob ? Buffer.from(await file.arrayBuffer()) : Buffer.alloc(0);
+      const fields = Object.fromEntries([...form.entries()].filter(([key]) => key !== 'file').map(([key, value]) => [key, String(value)]));
+      requests.push({ path: request.url, headers: request.headers, body: fields, audio });
+      const failure = failures.shift();
+      if (failure) {
+        response.writeHead(failure, { 'content-type': 'application/json' });
+        response.end(JSON.stringify({ error: { message: `scripted ${failure}` } }));
+        return;
+      }
+      const text = options.transcribe?.(audio, fields.model ?? '') ?? '';
+      const seconds = Math.round(wavSeconds(audio) * 1000) / 1000;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify(
+          fields.response_format === 'verbose_json'
+            ? { task: 'transcribe', language: 'english', duration: seconds, text, segments: [] }
+            : { text, usage: { type: 'duration', seconds: Math.ceil(seconds) } },
+        ),
+      );
+      return;
+    }
+    const raw = bytes.toString('utf8');
     const body = raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
     requests.push({ path: request.url ?? '', headers: request.headers, body });
     const failure = failures.shift();
@@ -75,6 +140,11 @@ export async function startOpenAiServer(
       response.end();
       return;
     }
+    if (request.url === '/v1/audio/speech') {
+      response.writeHead(200, { 'content-type': 'audio/wav' });
+      response.end(speechWav(String(body.input ?? '')));
+      return;
+    }
     if (request.url === '/v1/models') {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', owned_by: 'test' }] }));
@@ -97,6 +167,21 @@ export async function startOpenAiServer(
       const usage = { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens };
       response.write(chunk([], { usage }));
       response.end('data: [DONE]\n\n');
+      return;
+    }
+    if (request.url === '/v1/chat/completions') {
+      const reply = options.answer?.(body as { messages: Array<{ role: string; content: string }> }) ?? chat;
+      response.writeHead(200, { 'content-type': 'application/json' });
+      response.end(
+        JSON.stringify({
+          id: 'chatcmpl-test',
+          object: 'chat.completion',
+          created: 1_764_000_000,
+          model: body.model,
+          choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: 'stop' }],
+          usage: { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens },
+        }),
+      );
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });

@@ -8,6 +8,7 @@ import {
   handoffs,
   invitations,
   knowledgeDocuments,
+  meetings,
   memberships,
   type MemberRole,
   messages,
@@ -42,6 +43,9 @@ export type Team = {
   failedSyncId: string;
   pendingChangeId: string;
   visitorKeyId: string;
+  /** A running meeting with a guest link, and one with the assistant in it. */
+  meetingId: string;
+  assistantMeetingId: string;
 };
 
 /** A team with Inbox work: a conversation waiting for a person, and one assigned to each of owner, admin and member. */
@@ -109,6 +113,11 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(visitorSigningKeys)
     .values({ tenantId: tenant!.id, keyId: `vk_${suffix}`, name: 'Site', secretCiphertext: 'not-a-real-secret' })
     .returning();
+  const meetingIds = [randomUUID(), randomUUID()] as const;
+  await db.insert(meetings).values([
+    { id: meetingIds[0], tenantId: tenant!.id, roomName: `m_${tenant!.id}_${meetingIds[0]}`, title: 'Weekly sync', startedAt: new Date(), guestLinkId: `link-${suffix}`, guestLinkExpiresAt: new Date(Date.now() + 86_400_000) },
+    { id: meetingIds[1], tenantId: tenant!.id, roomName: `m_${tenant!.id}_${meetingIds[1]}`, title: 'Customer call', startedAt: new Date(), assistantState: 'active' },
+  ]);
   return {
     tenantId: tenant!.id,
     name,
@@ -123,6 +132,8 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sessionId: session!.id,
     budgetThresholdId: threshold!.id,
     budgetAlertId: alert!.id,
+    meetingId: meetingIds[0],
+    assistantMeetingId: meetingIds[1],
     sourceId: source!.id,
     failedSyncId: failedSync!.id,
     pendingChangeId: change!.id,
@@ -168,5 +179,6 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     visitorKeys: await db.select().from(visitorSigningKeys).where(eq(visitorSigningKeys.tenantId, tenantId)).orderBy(visitorSigningKeys.id),
     handoffs: await db.select().from(handoffs).where(eq(handoffs.tenantId, tenantId)).orderBy(handoffs.id),
     supportSettings: await db.select().from(supportSettings).where(eq(supportSettings.tenantId, tenantId)),
+    meetings: await db.select().from(meetings).where(eq(meetings.tenantId, tenantId)).orderBy(meetings.id),
   };
 }
