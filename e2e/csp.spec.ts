@@ -1,5 +1,5 @@
 import { expect, type Page, test } from '@playwright/test';
-import { recordCspViolations, signedInPage } from './helpers';
+import { linkIn, mailsTo, recordCspViolations, signedInPage } from './helpers';
 
 // The app's pages run scripts only by per-request nonce (proxy.ts): every page below must
 // render, hydrate and run with no Content-Security-Policy violation at all.
@@ -78,9 +78,12 @@ test('the public pages run under the same policy with no violation, and injected
   test.setTimeout(300_000);
   const owner = await signedInPage(browser, 'owner@globex.example');
   await owner.goto('/dashboard/team');
-  await owner.getByLabel('Email').fill(`csp-${Date.now()}@example.com`);
+  const invitee = `csp-${Date.now()}@example.com`;
+  await owner.getByLabel('Email').fill(invitee);
   await owner.getByRole('button', { name: 'Send invitation' }).click();
-  const invitation = new URL(await owner.getByLabel('Invitation link').inputValue()).pathname;
+  // The link is only ever emailed (never shown to the inviter): read it from the local relay.
+  const [mail] = await mailsTo(invitee);
+  const invitation = new URL(linkIn(mail!, /^\/invite\/[A-Za-z0-9]{32}$/)).pathname;
 
   const page = await (await browser.newContext()).newPage();
   const violations = await recordCspViolations(page);

@@ -32,7 +32,8 @@ test('an owner creates a secret key that is shown once, then revokes it', async 
   await page.getByRole('button', { name: 'Create secret key' }).click();
   await expect(page.getByText('Name the key, e.g. "Voice agent".')).toBeVisible();
 
-  await page.getByLabel('Key name').fill('Voice agent');
+  // Settings also has visitor signing keys with a name field of their own.
+  await page.locator('#key-name').fill('Voice agent');
   await page.getByRole('button', { name: 'Create secret key' }).click();
   const key = await page.getByLabel('Your new secret key (shown only now)').inputValue();
   expect(key).toMatch(/^sk_live_/);

@@ -1,5 +1,5 @@
 import 'server-only';
-import { deleteExpiredRateLimits, hitRateLimit } from '@/db/queries/rate-limits';
+import { deleteExpiredRateLimits, hitRateLimit, unhitRateLimit } from '@/db/queries/rate-limits';
 import { type Transaction, withSystem } from '@/db/withTenant';
 
 export type RateLimit = { limit: number; windowSeconds: number };
@@ -32,6 +32,11 @@ export async function countRateLimitHits(tx: Transaction, checks: readonly RateL
 /** Counts a hit against `key`; counters live in Postgres so every app instance shares them. */
 export async function consumeRateLimit(key: string, limit: RateLimit): Promise<RateLimitResult> {
   return withSystem((tx) => countRateLimitHits(tx, [{ key, ...limit }]));
+}
+
+/** Takes back a hit counted against `key` in its current window (an attempt that proved legitimate). */
+export async function forgiveRateLimitHit(key: string, limit: RateLimit): Promise<void> {
+  await withSystem((tx) => unhitRateLimit(tx, key, limit.windowSeconds, rateLimitClock.now()));
 }
 
 export { clientIp } from '@/lib/client-address';

@@ -12,7 +12,7 @@ import { getUserByEmail, markEmailVerified } from '@/db/queries/users';
 import { accounts, authSessions, users, verificationTokens } from '@/db/schema';
 import { withSystem } from '@/db/withTenant';
 import { type Env, getEnv, isPasswordSignInEnabled } from '@/lib/env';
-import { clientIp, consumeRateLimit } from '@/lib/rate-limit';
+import { clientIp, consumeRateLimit, forgiveRateLimitHit } from '@/lib/rate-limit';
 import { baseAuthConfig } from './base-config';
 import { resolveWorkspaceOnSignIn } from './onboarding';
 import { takePendingInvitation } from './pending-invitation';
@@ -121,13 +121,17 @@ function passwordProvider() {
       const parsed = credentialsSchema.safeParse(raw);
       if (!parsed.success) return null;
       const { email, password } = parsed.data;
+      const emailKey = `sign-in:email:${email}`;
       const limits = await Promise.all([
-        consumeRateLimit(`sign-in:email:${email}`, SIGN_IN_LIMITS.perEmail),
+        consumeRateLimit(emailKey, SIGN_IN_LIMITS.perEmail),
         consumeRateLimit(`sign-in:ip:${clientIp(request.headers)}`, SIGN_IN_LIMITS.perIp),
       ]);
       if (limits.some((limit) => !limit.allowed)) throw new RateLimitedSignIn();
       const user = await withSystem((tx) => getUserByEmail(tx, email));
       if (!(await verifyPassword(password, user?.passwordHash)) || !user) return null;
+      // The per-account limit is against guessing: a right password does not use it up, so a
+      // person who signs in often (several devices, browsers) is never locked out by it.
+      await forgiveRateLimitHit(emailKey, SIGN_IN_LIMITS.perEmail);
       return { id: user.id, email: user.email, name: user.name, image: user.image, sessionVersion: user.sessionVersion };
     },
   });

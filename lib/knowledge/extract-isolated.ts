@@ -70,7 +70,9 @@ export function extractDocumentIsolated(bytes: Uint8Array, fileName = ''): Promi
       finish(() => (reply.ok ? resolve(reply.result) : reject(new ExtractionError(reply.message)))),
     );
     child.on('error', (error) => finish(() => reject(error)));
-    child.on('exit', (code, signal) =>
+    // 'close', not 'exit': a process that answered and exited may be seen to exit before its
+    // answer is read from the IPC channel (it happened under load); 'close' comes after both.
+    child.on('close', (code, signal) =>
       finish(() => {
         const outOfMemory = /heap out of memory|Allocation failed|out of memory/i.test(stderr) || signal === 'SIGKILL';
         if (!outOfMemory) console.error(`The extraction process stopped (${signal ?? `exit code ${code}`}):`, stderr);

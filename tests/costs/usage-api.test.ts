@@ -4,6 +4,7 @@ import { POST } from '@/app/api/v1/usage/route';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { apiKeys, costEvents, sessions, tenants } from '@/db/schema';
 import { newSecretKey } from '@/lib/auth/tokens';
+import { rateLimitClock } from '@/lib/rate-limit';
 import { createTeam, type Team } from '../helpers/team';
 
 describe('POST /api/v1/usage', () => {
@@ -136,11 +137,19 @@ describe('POST /api/v1/usage', () => {
 
   it('rate limits per key', async () => {
     const key = await newKey(b.tenantId);
-    const statuses: number[] = [];
-    for (let i = 0; i < 601; i++) statuses.push((await post({ service: 'nope' }, key)).status);
-    expect(statuses.slice(0, 600).every((status) => status === 422)).toBe(true);
-    const limited = await post({ service: 'nope' }, key);
-    expect(limited.status).toBe(429);
-    expect(limited.headers.get('retry-after')).toBeTruthy();
+    // Time stands still, so a slow run cannot cross into the next one-minute window.
+    const now = rateLimitClock.now;
+    const frozen = new Date();
+    rateLimitClock.now = () => frozen;
+    try {
+      const statuses: number[] = [];
+      for (let i = 0; i < 601; i++) statuses.push((await post({ service: 'nope' }, key)).status);
+      expect(statuses.slice(0, 600).every((status) => status === 422)).toBe(true);
+      const limited = await post({ service: 'nope' }, key);
+      expect(limited.status).toBe(429);
+      expect(limited.headers.get('retry-after')).toBeTruthy();
+    } finally {
+      rateLimitClock.now = now;
+    }
   }, 120_000);
 });

@@ -82,8 +82,10 @@ describe('least privilege of the application roles', () => {
     expect(touched).toEqual([]);
   });
 
-  it('keeps meetings out of reach of app_system', async () => {
-    await expectSqlState(scopeToSystem(db, (tx) => tx.select({ id: meetings.id }).from(meetings)), INSUFFICIENT_PRIVILEGE);
+  it('lets app_system list meetings for the reconciler, and read nothing else of them', async () => {
+    await scopeToSystem(db, (tx) => tx.select({ id: meetings.id, tenantId: meetings.tenantId, startedAt: meetings.startedAt, endedAt: meetings.endedAt }).from(meetings));
+    await expectSqlState(scopeToSystem(db, (tx) => tx.select({ title: meetings.title }).from(meetings)), INSUFFICIENT_PRIVILEGE);
+    await expectSqlState(scopeToSystem(db, (tx) => tx.select({ link: meetings.guestLinkId }).from(meetings)), INSUFFICIENT_PRIVILEGE);
   });
 
   it("reads only a public widget's look and workspace domains as app_system", async () => {
