@@ -288,6 +288,10 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
 
     describe.each(Object.entries(FIXTURES))('%s', (name, fixture) => {
       const { table } = fixture;
+      // A table app_tenant may not update or delete from at all refuses outright; otherwise RLS
+      // hides B's rows. Read before the statement starts, so a refusal is awaited at once.
+      const appTenantMay = async (privilege: 'UPDATE' | 'DELETE') =>
+        (await queryRows<{ allowed: boolean }>(db, sql`select has_table_privilege('app_tenant', ${name}, ${privilege}) as allowed`))[0]!.allowed;
 
       it("cannot read another tenant's rows", async () => {
         const rows = await scopeToTenant(db, a.tenantId, (tx) => tx.select({ tenantId: table.tenantId }).from(table));
@@ -304,13 +308,11 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       });
 
       it("cannot update another tenant's rows", async () => {
-        // A table app_tenant may not update at all refuses outright; otherwise RLS hides B's rows.
-        // The grant is read first so the refused update is awaited as soon as it starts.
-        const [grant] = await queryRows<{ allowed: boolean }>(db, sql`select has_table_privilege('app_tenant', ${name}, 'UPDATE') as allowed`);
+        const allowed = await appTenantMay('UPDATE');
         const update = scopeToTenant(db, a.tenantId, (tx) =>
           tx.update(table).set({ tenantId: a.tenantId } as never).where(eq(table.tenantId, b.tenantId)).returning(),
         );
-        if (grant!.allowed) expect(await update).toEqual([]);
+        if (allowed) expect(await update).toEqual([]);
         else await expectSqlState(update, INSUFFICIENT_PRIVILEGE);
       });
 
@@ -322,10 +324,9 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       });
 
       it("cannot delete another tenant's rows", async () => {
-        // As for updates: a table app_tenant may not delete from refuses outright.
-        const [grant] = await queryRows<{ allowed: boolean }>(db, sql`select has_table_privilege('app_tenant', ${name}, 'DELETE') as allowed`);
+        const allowed = await appTenantMay('DELETE');
         const deletion = scopeToTenant(db, a.tenantId, (tx) => tx.delete(table).where(eq(table.tenantId, b.tenantId)).returning());
-        if (grant!.allowed) expect(await deletion).toEqual([]);
+        if (allowed) expect(await deletion).toEqual([]);
         else await expectSqlState(deletion, INSUFFICIENT_PRIVILEGE);
         const [count] = await db
           .select({ n: sql<number>`count(*)::int` })
