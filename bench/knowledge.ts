@@ -11,7 +11,8 @@ import { localEmbedder } from '../lib/knowledge/embedders';
 import { ingestDocument } from '../lib/knowledge/ingest';
 // The local embedder is synchronous underneath; bulk loads call it directly.
 import { embedLocally } from '../lib/knowledge/local-embedder';
-import { HNSW_EF_SEARCH, hybridSearch } from '../lib/knowledge/search';
+import { hybridSearch } from '../lib/knowledge/search';
+import { HNSW_EF_SEARCH } from '../lib/knowledge/vector-search';
 
 // A deterministic synthetic corpus: a Zipf-distributed vocabulary, so that word statistics
 // (and so lexical embeddings and full-text ranks) look like real prose.

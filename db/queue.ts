@@ -10,12 +10,18 @@ import { processSingleton } from './process-singleton';
 export const QUEUES = {
   ingestDocument: 'ingest-document',
   rollUpCosts: 'roll-up-costs',
+  indexChunks: 'index-chunks',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
 export const ROLLUP_SCHEDULE = '* * * * *';
 
+/** Every few minutes, a sweep queues the indexing of any tenant whose chunks wait for the graph. */
+export const INDEX_SWEEP_SCHEDULE = '*/5 * * * *';
+
 export type IngestDocumentJob = { tenantId: string; documentId: string };
+/** One tenant's pending chunks into the HNSW graph; without a tenant, the sweep over all tenants. */
+export type IndexChunksJob = { tenantId?: string };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -38,6 +44,12 @@ async function startQueue(): Promise<PgBoss> {
     // At most one run queued and one active: a slow run never piles up a backlog.
     await boss.createQueue(QUEUES.rollUpCosts, { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.indexChunks))) {
+    // Per tenant (singletonKey) at most one job queued and one active: new chunks arriving
+    // while a tenant is being indexed queue exactly one follow-up. A run is time-boxed far
+    // below the expiry, so a worker that died is noticed and its job retried.
+    await boss.createQueue(QUEUES.indexChunks, { policy: 'stately', retryLimit: 4, retryDelay: 10, retryBackoff: true, expireInSeconds: 5 * 60 });
+  }
   return boss;
 }
 
@@ -51,4 +63,10 @@ export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
   const boss = await getQueue();
   // One pending job per document: re-indexing twice in a row indexes once.
   await boss.send(QUEUES.ingestDocument, job, { singletonKey: job.documentId });
+}
+
+/** Queues the background job that adds a tenant's new chunks to the HNSW graph. */
+export async function enqueueChunkIndexing(tenantId: string): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.indexChunks, { tenantId } satisfies IndexChunksJob, { singletonKey: tenantId });
 }

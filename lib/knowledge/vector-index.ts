@@ -1,0 +1,54 @@
+import 'server-only';
+import { setImmediate as nextTurn } from 'node:timers/promises';
+import { countPendingChunks, indexPendingChunks } from '@/db/queries/knowledge';
+import { enqueueChunkIndexing } from '@/db/queue';
+import { tenants } from '@/db/schema';
+import { withSystem, withTenantId } from '@/db/withTenant';
+
+// The background half of vector search: adds chunks to the HNSW graph after ingestion has
+// made them searchable (vector-search.ts searches pending chunks exactly). The state lives in
+// the rows themselves (`embedding_indexed`), so there is no cursor to lose: each batch is one
+// transaction, a crash rolls back at most the batch in flight (its chunks stay pending and
+// searchable), and the next run simply takes the chunks still pending.
+
+/**
+ * Chunks per transaction. On PGlite a batch holds the only connection (and the event loop)
+ * for its graph insertions, ~12 ms per chunk, so a search waits at most one batch; the
+ * per-batch overhead is under 2 ms, so throughput barely depends on it. See the README.
+ */
+export const INDEX_BATCH_SIZE = 16;
+
+/** One run's time box: well inside the queue's 5-minute expiry, and other tenants get a turn. */
+export const INDEX_RUN_MS = 30_000;
+
+export type IndexingRun = { indexed: number; done: boolean };
+
+/** Indexes a tenant's pending chunks, batch by batch, until none are left or the time box ends. */
+export async function indexTenantChunks(
+  tenantId: string,
+  options: { batchSize?: number; timeBudgetMs?: number } = {},
+): Promise<IndexingRun> {
+  const batchSize = options.batchSize ?? INDEX_BATCH_SIZE;
+  const deadline = Date.now() + (options.timeBudgetMs ?? INDEX_RUN_MS);
+  let indexed = 0;
+  for (;;) {
+    const batch = await withTenantId(tenantId, (tx) => indexPendingChunks(tx, tenantId, batchSize));
+    indexed += batch;
+    if (batch < batchSize) return { indexed, done: true };
+    if (Date.now() >= deadline) return { indexed, done: false };
+    // Let requests queued behind this batch (on PGlite's single connection) run first.
+    await nextTurn();
+  }
+}
+
+/** Queues indexing for every tenant with chunks waiting for the graph; returns how many were queued. */
+export async function queuePendingChunkIndexing(): Promise<number> {
+  const tenantIds = await withSystem((tx) => tx.select({ id: tenants.id }).from(tenants));
+  let queued = 0;
+  for (const { id: tenantId } of tenantIds) {
+    if ((await withTenantId(tenantId, (tx) => countPendingChunks(tx, tenantId))) === 0) continue;
+    await enqueueChunkIndexing(tenantId);
+    queued++;
+  }
+  return queued;
+}
