@@ -1,9 +1,10 @@
 import 'server-only';
 import { setImmediate as nextTurn } from 'node:timers/promises';
-import { countPendingChunks, indexPendingChunks } from '@/db/queries/knowledge';
+import { countPendingChunks, countTenantChunks, indexPendingChunks } from '@/db/queries/knowledge';
 import { enqueueChunkIndexing } from '@/db/queue';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
+import { exactSearchMaxChunks } from './vector-search';
 
 // The background half of vector search: adds chunks to the HNSW graph after ingestion has
 // made them searchable (vector-search.ts searches pending chunks exactly). The state lives in
@@ -18,16 +19,27 @@ import { withSystem, withTenantId } from '@/db/withTenant';
  */
 export const INDEX_BATCH_SIZE = 16;
 
+/**
+ * Tenants from this size on are kept in the graph: half the exact-search threshold, so the
+ * graph is complete well before a growing tenant switches to it.
+ */
+export const graphMinChunks = () => Math.floor(exactSearchMaxChunks() / 2);
+
 /** One run's time box: well inside the queue's 5-minute expiry, and other tenants get a turn. */
 export const INDEX_RUN_MS = 30_000;
 
 export type IndexingRun = { indexed: number; done: boolean };
 
-/** Indexes a tenant's pending chunks, batch by batch, until none are left or the time box ends. */
+/**
+ * Indexes a tenant's pending chunks, batch by batch, until none are left or the time box
+ * ends; nothing for a tenant below `minChunks` (graphMinChunks()).
+ */
 export async function indexTenantChunks(
   tenantId: string,
-  options: { batchSize?: number; timeBudgetMs?: number } = {},
+  options: { batchSize?: number; timeBudgetMs?: number; minChunks?: number } = {},
 ): Promise<IndexingRun> {
+  const minChunks = options.minChunks ?? graphMinChunks();
+  if (minChunks > 0 && (await withTenantId(tenantId, (tx) => countTenantChunks(tx, tenantId))) < minChunks) return { indexed: 0, done: true };
   const batchSize = options.batchSize ?? INDEX_BATCH_SIZE;
   const deadline = Date.now() + (options.timeBudgetMs ?? INDEX_RUN_MS);
   let indexed = 0;
@@ -41,12 +53,13 @@ export async function indexTenantChunks(
   }
 }
 
-/** Queues indexing for every tenant with chunks waiting for the graph; returns how many were queued. */
-export async function queuePendingChunkIndexing(): Promise<number> {
+/** Queues indexing for every tenant large enough for the graph with chunks waiting for it; returns how many. */
+export async function queuePendingChunkIndexing(minChunks = graphMinChunks()): Promise<number> {
   const tenantIds = await withSystem((tx) => tx.select({ id: tenants.id }).from(tenants));
   let queued = 0;
   for (const { id: tenantId } of tenantIds) {
-    if ((await withTenantId(tenantId, (tx) => countPendingChunks(tx, tenantId))) === 0) continue;
+    const waiting = await withTenantId(tenantId, async (tx) => (await countTenantChunks(tx, tenantId)) >= minChunks && (await countPendingChunks(tx, tenantId)) > 0);
+    if (!waiting) continue;
     await enqueueChunkIndexing(tenantId);
     queued++;
   }

@@ -1,6 +1,7 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import { executeRows } from '@/db/sql';
+import { getEnv } from '@/lib/env';
 import type { Transaction } from '@/db/withTenant';
 import type { SearchFilters } from './search';
 
@@ -24,7 +25,10 @@ import type { SearchFilters } from './search';
  * filters) are searched exactly. Measured on PGlite: an exact scan costs ~6 µs per chunk
  * (vectors stored inline), the filtered graph walk ~TODO ms; they cross near TODO chunks.
  */
-export const EXACT_SEARCH_MAX_CHUNKS = 5_000;
+export const EXACT_SEARCH_MAX_CHUNKS = 20_000;
+
+/** The threshold in effect: KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS when set (a native server affords more). */
+export const exactSearchMaxChunks = () => getEnv().KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS ?? EXACT_SEARCH_MAX_CHUNKS;
 
 /** The graph walk's candidate list (pgvector caps it at 1000). See the README for recall by size. */
 export const HNSW_EF_SEARCH = 1000;
@@ -59,8 +63,9 @@ export function chunkFilters(request: SearchFilters & { tenantId: string }): SQL
 
 /**
  * How many chunks a search would have to compare exactly: the chunk counts of the tenant's
- * documents that pass the filters (documents carry the same category and tags). Reading the
- * document rows costs far less than counting chunks.
+ * documents that pass the filters (documents carry the same category and tags as their
+ * chunks, and their counts change with the chunks in one transaction). Reading the document
+ * rows costs far less than counting chunks.
  */
 async function countCandidateChunks(tx: Transaction, request: VectorQuery): Promise<number> {
   const [row] = await executeRows<{ chunks: number | string | null }>(
@@ -71,7 +76,7 @@ async function countCandidateChunks(tx: Transaction, request: VectorQuery): Prom
 }
 
 /** Picks the plan for a query: exact below the threshold, the graph plus the pending rows above it. */
-export async function planVectorSearch(tx: Transaction, request: VectorQuery, exactBelow = EXACT_SEARCH_MAX_CHUNKS): Promise<VectorPlan> {
+export async function planVectorSearch(tx: Transaction, request: VectorQuery, exactBelow = exactSearchMaxChunks()): Promise<VectorPlan> {
   return (await countCandidateChunks(tx, request)) < exactBelow ? 'exact' : 'graph+pending';
 }
 
