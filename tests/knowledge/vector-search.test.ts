@@ -1,6 +1,5 @@
 import { and, eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { corpusGenerator } from '@/bench/knowledge';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { countPendingChunks, createDocument } from '@/db/queries/knowledge';
 import { closeQueue, enqueueIngestion } from '@/db/queue';
@@ -13,19 +12,12 @@ import { ingestDocument } from '@/lib/knowledge/ingest';
 import { embedLocally } from '@/lib/knowledge/local-embedder';
 import { hybridSearch } from '@/lib/knowledge/search';
 import { indexTenantChunks, queuePendingChunkIndexing } from '@/lib/knowledge/vector-index';
-import { exactNearestChunks, nearestChunks, type VectorCandidate } from '@/lib/knowledge/vector-search';
+import { exactNearestChunks, nearestChunks } from '@/lib/knowledge/vector-search';
 import { createTeam } from '../helpers/team';
+import { addVectorCorpus, expectSameNeighbours, queriesFrom, vectorRequest } from '../helpers/vector-corpus';
 
 // A small threshold, so a few hundred chunks take the graph + pending path (read on first use).
 process.env.KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS = '60';
-
-/** The same neighbours: equal distances, and equal ids except where a tie straddles the cut. */
-function expectSameNeighbours(actual: VectorCandidate[], expected: VectorCandidate[]) {
-  expect(actual.map((c) => c.distance)).toEqual(expected.map((c) => c.distance));
-  const last = expected.at(-1)?.distance ?? 0;
-  const inside = (list: VectorCandidate[]) => list.filter((c) => c.distance < last).map((c) => c.id);
-  expect(inside(actual)).toEqual(inside(expected));
-}
 
 describe('vector search that is exact until indexed and union-searched after', () => {
   let db: Database;
@@ -34,27 +26,7 @@ describe('vector search that is exact until indexed and union-searched after', (
   let small: string;
   let contentsA: string[];
 
-  async function addCorpus(tenantId: string, count: number, seed: number) {
-    const generator = corpusGenerator(seed);
-    const contents = Array.from({ length: count }, () => generator.paragraph());
-    await withTenantId(tenantId, async (tx) => {
-      const document = await createDocument(tx, { tenantId, title: `Corpus ${seed}`, sourceType: 'text', status: 'ready', chunkCount: count, embeddingModel: localEmbedder.model });
-      await tx.insert(knowledgeChunks).values(
-        contents.map((content, position) => ({ tenantId, documentId: document.id, position, content, tokenCount: 1, embedding: embedLocally(content), embeddingModel: localEmbedder.model })),
-      );
-    });
-    return contents;
-  }
-
-  const queries = (contents: string[], count: number) => {
-    const generator = corpusGenerator(99);
-    return Array.from({ length: count }, () => {
-      const words = contents[Math.floor(generator.random() * contents.length)]!.split(' ');
-      const start = Math.floor(generator.random() * Math.max(1, words.length - 5));
-      return words.slice(start, start + 5).join(' ').replace(/\./g, '');
-    });
-  };
-  const request = (tenantId: string, text: string) => ({ tenantId, vector: embedLocally(text), embeddingModel: localEmbedder.model, limit: 20 });
+  const request = vectorRequest;
   const pending = (tenantId: string) => withTenantId(tenantId, (tx) => countPendingChunks(tx, tenantId));
   // How often this transaction scanned the HNSW index: proves the union really walked the graph.
   const graphScans = async (tx: Parameters<Parameters<typeof withTenantId>[1]>[0]) => {
@@ -84,10 +56,10 @@ describe('vector search that is exact until indexed and union-searched after', (
     tenantA = (await createTeam(db, 'A')).tenantId;
     tenantB = (await createTeam(db, 'B')).tenantId;
     small = (await createTeam(db, 'Small')).tenantId;
-    contentsA = await addCorpus(tenantA, 240, 1);
+    contentsA = await addVectorCorpus(db, tenantA, 240, 1);
     // Another tenant's chunks share the table, the vocabulary and (later) the graph.
-    await addCorpus(tenantB, 120, 2);
-    await addCorpus(small, 12, 3);
+    await addVectorCorpus(db, tenantB, 120, 2);
+    await addVectorCorpus(db, small, 12, 3);
   });
   afterAll(async () => {
     await closeQueue();
@@ -95,13 +67,13 @@ describe('vector search that is exact until indexed and union-searched after', (
   });
 
   it('searches a tenant below the threshold exactly, and one above it through the graph plus pending rows', async () => {
-    const [text] = queries(contentsA, 1);
+    const [text] = queriesFrom(contentsA, 1);
     expect((await withTenantId(small, (tx) => nearestChunks(tx, request(small, text!)))).plan).toBe('exact');
     expect((await withTenantId(tenantA, (tx) => nearestChunks(tx, request(tenantA, text!)))).plan).toBe('graph+pending');
   });
 
   it('returns the same passages as an exact search while indexing is pending, part-way, and after it completes', async () => {
-    const texts = queries(contentsA, 12);
+    const texts = queriesFrom(contentsA, 12);
     expect(await pending(tenantA)).toBe(240);
     await expectUnionEqualsExact(tenantA, texts);
 
@@ -126,7 +98,7 @@ describe('vector search that is exact until indexed and union-searched after', (
       hybridSearch(tx, { tenantId: tenantA, text, vector: embedLocally(text), embeddingModel: localEmbedder.model }),
     );
     expect(top).toMatchObject({ documentId: document.id, vectorRank: 1 });
-    await expectUnionEqualsExact(tenantA, [text, ...queries(contentsA, 3)]);
+    await expectUnionEqualsExact(tenantA, [text, ...queriesFrom(contentsA, 3)]);
   });
 
   it('leaves a tenant that is searched exactly out of the graph', async () => {
