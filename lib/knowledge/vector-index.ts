@@ -3,7 +3,7 @@ import { setImmediate as nextTurn } from 'node:timers/promises';
 import { countPendingChunks, countTenantChunks, indexPendingChunks } from '@/db/queries/knowledge';
 import { enqueueChunkIndexing } from '@/db/queue';
 import { tenants } from '@/db/schema';
-import { withSystem, withTenantId } from '@/db/withTenant';
+import { type Transaction, withSystem, withTenantId } from '@/db/withTenant';
 import { exactSearchMaxChunks } from './vector-search';
 
 // The background half of vector search: adds chunks to the HNSW graph after ingestion has
@@ -30,21 +30,25 @@ export const INDEX_RUN_MS = 30_000;
 
 export type IndexingRun = { indexed: number; done: boolean };
 
+/** How a run opens a tenant scope: the app's database, or one a benchmark or test opened. */
+export type TenantScope = <T>(tenantId: string, fn: (tx: Transaction) => Promise<T>) => Promise<T>;
+
 /**
  * Indexes a tenant's pending chunks, batch by batch, until none are left or the time box
  * ends; nothing for a tenant below `minChunks` (graphMinChunks()).
  */
 export async function indexTenantChunks(
   tenantId: string,
-  options: { batchSize?: number; timeBudgetMs?: number; minChunks?: number } = {},
+  options: { batchSize?: number; timeBudgetMs?: number; minChunks?: number; scope?: TenantScope } = {},
 ): Promise<IndexingRun> {
+  const scope = options.scope ?? withTenantId;
   const minChunks = options.minChunks ?? graphMinChunks();
-  if (minChunks > 0 && (await withTenantId(tenantId, (tx) => countTenantChunks(tx, tenantId))) < minChunks) return { indexed: 0, done: true };
+  if (minChunks > 0 && (await scope(tenantId, (tx) => countTenantChunks(tx, tenantId))) < minChunks) return { indexed: 0, done: true };
   const batchSize = options.batchSize ?? INDEX_BATCH_SIZE;
   const deadline = Date.now() + (options.timeBudgetMs ?? INDEX_RUN_MS);
   let indexed = 0;
   for (;;) {
-    const batch = await withTenantId(tenantId, (tx) => indexPendingChunks(tx, tenantId, batchSize));
+    const batch = await scope(tenantId, (tx) => indexPendingChunks(tx, tenantId, batchSize));
     indexed += batch;
     if (batch < batchSize) return { indexed, done: true };
     if (Date.now() >= deadline) return { indexed, done: false };
