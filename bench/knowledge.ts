@@ -123,7 +123,7 @@ export async function benchTimeToSearchable(db: Database) {
 /** Loads `count` synthetic chunks for one tenant (embedded with the local embedder). */
 export async function loadChunks(db: Database, tenantId: string, count: number, generator: ReturnType<typeof corpusGenerator>) {
   const [document] = await scopeToTenant(db, tenantId, (tx) =>
-    tx.insert(knowledgeDocuments).values({ tenantId, title: `Corpus of ${count}`, sourceType: 'text', status: 'ready' }).returning(),
+    tx.insert(knowledgeDocuments).values({ tenantId, title: `Corpus of ${count}`, sourceType: 'text', status: 'ready', chunkCount: count, embeddingModel: localEmbedder.model }).returning(),
   );
   const contents: string[] = [];
   for (let position = 0; position < count; position += 500) {
