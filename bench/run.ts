@@ -73,12 +73,18 @@ process.env.DATABASE_URL = '';
 process.env.AUTH_SECRET ??= 'bench-only-secret-bench-only-secret-bench-only';
 const { getDatabase, closeDatabase } = await import('../db/client');
 if (runs('knowledge')) {
-  const { benchIngestion, benchSearch } = await import('./knowledge');
+  const { benchIngestion, benchSearch, benchSearchOverWire, benchTimeToSearchable } = await import('./knowledge');
+  const { closeQueue } = await import('../db/queue');
   const { db } = await getDatabase();
   await benchIngestion(db);
-  await benchSearch();
+  await benchTimeToSearchable(db);
   // A fresh database for what follows, so no section measures another's leftovers.
+  await closeQueue();
   await closeDatabase();
+  // BENCH_KNOWLEDGE_SIZES=1000,10000 for a quicker run (50k chunks take most of the time).
+  const sizes = process.env.BENCH_KNOWLEDGE_SIZES?.split(',').map(Number);
+  await benchSearch(sizes);
+  await benchSearchOverWire(sizes ? Math.min(...sizes) : undefined);
 }
 if (runs('widget')) {
   const { benchWidget } = await import('./widget');

@@ -14,10 +14,14 @@ export const QUEUES = {
   // One pg-boss schedule per source (keyed by its id) sends here; the handler starts a sync.
   scheduledSourceSync: 'scheduled-source-sync',
   recoverStalledWork: 'recover-stalled-work',
+  indexChunks: 'index-chunks',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
 export const ROLLUP_SCHEDULE = '* * * * *';
+
+/** Every few minutes, a sweep queues the indexing of any tenant whose chunks wait for the graph. */
+export const INDEX_SWEEP_SCHEDULE = '*/5 * * * *';
 
 export type IngestDocumentJob = { tenantId: string; documentId: string };
 export type SyncSourceJob = { tenantId: string; syncId: string };
@@ -25,6 +29,9 @@ export type ScheduledSourceSyncJob = { tenantId: string; sourceId: string };
 
 /** The sweep for stalled syncs and documents runs every minute (one job per minute across instances). */
 export const RECOVERY_SCHEDULE = '* * * * *';
+
+/** One tenant's pending chunks into the HNSW graph; without a tenant, the sweep over all tenants. */
+export type IndexChunksJob = { tenantId?: string };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -58,6 +65,12 @@ async function startQueue(): Promise<PgBoss> {
   if (!(await boss.getQueue(QUEUES.recoverStalledWork))) {
     await boss.createQueue(QUEUES.recoverStalledWork, { policy: 'stately', retryLimit: 1, expireInSeconds: 5 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.indexChunks))) {
+    // Per tenant (singletonKey) at most one job queued and one active: new chunks arriving
+    // while a tenant is being indexed queue exactly one follow-up. A run is time-boxed far
+    // below the expiry, so a worker that died is noticed and its job retried.
+    await boss.createQueue(QUEUES.indexChunks, { policy: 'stately', retryLimit: 4, retryDelay: 10, retryBackoff: true, expireInSeconds: 5 * 60 });
+  }
   return boss;
 }
 
@@ -76,4 +89,10 @@ export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
 export async function enqueueSourceSync(job: SyncSourceJob): Promise<void> {
   const boss = await getQueue();
   await boss.send(QUEUES.syncSource, job, { singletonKey: job.syncId });
+}
+
+/** Queues the background job that adds a tenant's new chunks to the HNSW graph. */
+export async function enqueueChunkIndexing(tenantId: string): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.indexChunks, { tenantId } satisfies IndexChunksJob, { singletonKey: tenantId });
 }

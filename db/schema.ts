@@ -467,9 +467,15 @@ export const knowledgeChunks = pgTable(
     content: text('content').notNull(),
     headingPath: text('heading_path').array().notNull().default(sql`'{}'::text[]`),
     tokenCount: integer('token_count').notNull(),
+    // Stored inline (STORAGE PLAIN, set in the migration) so an exact scan reads one page per
+    // row instead of a TOAST lookup: 3-5x faster exact search (see lib/knowledge/vector-search.ts).
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }).notNull(),
     // Vectors from different models live in different spaces; search only compares like with like.
     embeddingModel: text('embedding_model').notNull(),
+    // Whether the vector is in the HNSW graph yet. Chunks are written with false (no graph
+    // insertion on the ingestion path) and searched exactly until the background job
+    // (lib/knowledge/vector-index.ts) flips them in small batches.
+    embeddingIndexed: boolean('embedding_indexed').notNull().default(false),
     // Copies of the document's filters, so a filtered vector search is one index scan on this
     // table (pgvector's iterative scan applies them while walking the HNSW graph).
     category: text('category'),
@@ -486,9 +492,13 @@ export const knowledgeChunks = pgTable(
     // Composite key: a chunk can only belong to a document of its own tenant.
     foreignKey({ columns: [t.tenantId, t.documentId], foreignColumns: [knowledgeDocuments.tenantId, knowledgeDocuments.id] }).onDelete('cascade'),
     uniqueIndex('knowledge_chunks_document_position_idx').on(t.tenantId, t.documentId, t.position),
+    // Partial: only rows the background job has indexed are in the graph.
     index('knowledge_chunks_embedding_idx')
       .using('hnsw', t.embedding.op('vector_cosine_ops'))
-      .with({ m: 16, ef_construction: 64 }),
+      .with({ m: 16, ef_construction: 64 })
+      .where(sql`${t.embeddingIndexed}`),
+    // The rows still waiting for the graph, per tenant: the exact half of the union search.
+    index('knowledge_chunks_pending_idx').on(t.tenantId).where(sql`not ${t.embeddingIndexed}`),
     index('knowledge_chunks_search_idx').using('gin', t.searchVector),
     index('knowledge_chunks_tags_idx').using('gin', t.tags),
   ],

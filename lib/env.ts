@@ -69,6 +69,9 @@ const envSchema = z.object({
   KNOWLEDGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
   // Hosts URL import may fetch even on private addresses (comma-separated): `host` on ports 80/443, `host:port` on that port.
   KNOWLEDGE_URL_ALLOWLIST: z.string().default(''),
+  // Knowledge searched exactly below this many chunks per tenant (default and measurement in
+  // lib/knowledge/vector-search.ts); a native PostgreSQL server affords a higher value.
+  KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS: optional(z.coerce.number().int().min(0)),
   // Run the background job worker inside the web process (the embedded default).
   JOBS_IN_PROCESS: flag(true),
 

@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, arrayContains, asc, count, desc, eq, ilike, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import {
   DOCUMENT_STATUSES,
@@ -162,6 +162,48 @@ export async function queueDocumentsWithStaleEmbeddings(tx: Transaction, tenantI
     )
     .returning({ id: knowledgeDocuments.id });
   return stale.map((row) => row.id);
+}
+
+/**
+ * Adds up to `limit` of the tenant's pending chunks to the HNSW graph: flipping
+ * `embedding_indexed` puts the row in the partial index, and the graph insertion happens in
+ * this statement, inside the caller's transaction (all or nothing). Rows another worker holds
+ * are skipped. Returns how many were indexed.
+ */
+export async function indexPendingChunks(tx: Transaction, tenantId: string, limit: number): Promise<number> {
+  const pending = tx
+    .select({ id: knowledgeChunks.id })
+    .from(knowledgeChunks)
+    .where(and(eq(knowledgeChunks.tenantId, tenantId), sql`not ${knowledgeChunks.embeddingIndexed}`))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  const indexed = await tx
+    .update(knowledgeChunks)
+    .set({ embeddingIndexed: true })
+    .where(and(eq(knowledgeChunks.tenantId, tenantId), inArray(knowledgeChunks.id, pending)))
+    .returning({ id: knowledgeChunks.id });
+  return indexed.length;
+}
+
+/**
+ * How many chunks the tenant has, from its documents' counts (kept in step with the chunks in
+ * the same transaction): far cheaper than counting chunk rows.
+ */
+export async function countTenantChunks(tx: Transaction, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<string | null>`sum(${knowledgeDocuments.chunkCount})` })
+    .from(knowledgeDocuments)
+    .where(eq(knowledgeDocuments.tenantId, tenantId));
+  return Number(row?.n ?? 0);
+}
+
+/** How many of the tenant's chunks are not in the HNSW graph yet (searched exactly meanwhile). */
+export async function countPendingChunks(tx: Transaction, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(knowledgeChunks)
+    .where(and(eq(knowledgeChunks.tenantId, tenantId), sql`not ${knowledgeChunks.embeddingIndexed}`));
+  return row?.n ?? 0;
 }
 
 export async function deleteDocument(tx: Transaction, tenantId: string, documentId: string) {

@@ -1,7 +1,16 @@
 import 'server-only';
 import { refreshKnowledgeStatistics } from '@/db/maintenance';
 import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/knowledge';
-import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES, ROLLUP_SCHEDULE } from '@/db/queue';
+import {
+  enqueueChunkIndexing,
+  enqueueIngestion,
+  getQueue,
+  INDEX_SWEEP_SCHEDULE,
+  type IndexChunksJob,
+  type IngestDocumentJob,
+  QUEUES,
+  ROLLUP_SCHEDULE,
+} from '@/db/queue';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { closeInterruptedReplies } from '@/lib/ai/engine';
@@ -9,6 +18,7 @@ import { rollUpCosts } from '@/lib/costs/rollup';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
 import { recoverStalledWork, startSourceWorkers } from '@/lib/sources/jobs';
+import { indexTenantChunks, queuePendingChunkIndexing } from '@/lib/knowledge/vector-index';
 
 /**
  * When the embedding model changes (EMBEDDING_PROVIDER / EMBEDDING_MODEL), every ready
@@ -42,7 +52,9 @@ export async function startWorkers(): Promise<void> {
       if (!job) return;
       const { tenantId, documentId } = job.data as IngestDocumentJob;
       try {
-        await ingestDocument(tenantId, documentId);
+        const outcome = await ingestDocument(tenantId, documentId);
+        // Searchable already (exactly); the graph catches up in the background.
+        if (outcome.status === 'ready') await enqueueChunkIndexing(tenantId);
         await refreshKnowledgeStatistics().catch((error) => console.error('Could not refresh statistics', error));
       } catch (error) {
         console.error(`Ingestion of document ${documentId} failed (attempt ${job.retryCount + 1})`, error);
@@ -64,6 +76,20 @@ export async function startWorkers(): Promise<void> {
       }
     },
   );
+  await boss.work(QUEUES.indexChunks, { pollingIntervalSeconds: 2 }, async ([job]) => {
+    if (!job) return;
+    const { tenantId } = job.data as IndexChunksJob;
+    if (!tenantId) {
+      await queuePendingChunkIndexing();
+      return;
+    }
+    // Time-boxed: what is left goes back in the queue, behind other tenants' work.
+    const run = await indexTenantChunks(tenantId);
+    if (!run.done) await enqueueChunkIndexing(tenantId);
+  });
+  // The sweep catches chunks whose job was lost (enqueueing failed, retries exhausted).
+  await boss.schedule(QUEUES.indexChunks, INDEX_SWEEP_SCHEDULE, {} satisfies IndexChunksJob);
+  await boss.send(QUEUES.indexChunks, {} satisfies IndexChunksJob);
   await boss.work(QUEUES.rollUpCosts, { pollingIntervalSeconds: 5 }, async () => {
     await rollUpCosts();
   });

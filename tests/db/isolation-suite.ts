@@ -4,7 +4,9 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '@/db/client';
 import * as schema from '@/db/schema';
+import { countPendingChunks, indexPendingChunks } from '@/db/queries/knowledge';
 import { scopeToTenant } from '@/db/withTenant';
+import { nearestChunks } from '@/lib/knowledge/vector-search';
 import { expectSqlState, queryRows } from '../helpers/database';
 
 // The isolation matrix, run against every tenant-scoped table and through each driver.
@@ -306,6 +308,42 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
           asTenantRoleWithoutTenant(db, (tx) => tx.insert(table).values(row as never)),
           INSUFFICIENT_PRIVILEGE,
         );
+      });
+    });
+
+    describe('vector search and its background index', () => {
+      // Every fixture chunk has the same vector, so only the tenant boundary tells them apart.
+      const probe = { vector: Array.from({ length: schema.EMBEDDING_DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0)), embeddingModel: 'test', limit: 10 };
+      const chunkIdsOf = async (tenantId: string) =>
+        (await db.select({ id: schema.knowledgeChunks.id }).from(schema.knowledgeChunks).where(eq(schema.knowledgeChunks.tenantId, tenantId))).map((row) => row.id);
+      const pendingOf = async (tenantId: string) =>
+        (await db.select({ id: schema.knowledgeChunks.id }).from(schema.knowledgeChunks).where(sql`${schema.knowledgeChunks.tenantId} = ${tenantId} and not ${schema.knowledgeChunks.embeddingIndexed}`)).length;
+
+      it("finds only the tenant's own chunks, exactly and through the graph plus pending union", async () => {
+        const own = new Set(await chunkIdsOf(a.tenantId));
+        for (const exactBelow of [Number.MAX_SAFE_INTEGER, 0]) {
+          const { plan, candidates } = await scopeToTenant(db, a.tenantId, (tx) => nearestChunks(tx, { ...probe, tenantId: a.tenantId }, { exactBelow }));
+          expect(plan).toBe(exactBelow ? 'exact' : 'graph+pending');
+          expect(candidates.length).toBeGreaterThan(0);
+          expect(candidates.every((candidate) => own.has(candidate.id))).toBe(true);
+          // Asking for the other tenant's chunks by id in the SQL still meets RLS.
+          const other = await scopeToTenant(db, a.tenantId, (tx) => nearestChunks(tx, { ...probe, tenantId: b.tenantId }, { exactBelow }));
+          expect(other.candidates).toEqual([]);
+        }
+      });
+
+      it("cannot index, or count, another tenant's pending chunks", async () => {
+        const pendingOfB = await pendingOf(b.tenantId);
+        expect(pendingOfB).toBeGreaterThan(0);
+        expect(await scopeToTenant(db, a.tenantId, (tx) => indexPendingChunks(tx, b.tenantId, 100))).toBe(0);
+        expect(await scopeToTenant(db, a.tenantId, (tx) => countPendingChunks(tx, b.tenantId))).toBe(0);
+        expect(await pendingOf(b.tenantId)).toBe(pendingOfB);
+        // Its own are indexed, and still found only by their tenant.
+        expect(await scopeToTenant(db, a.tenantId, (tx) => indexPendingChunks(tx, a.tenantId, 100))).toBe(await chunkIdsOf(a.tenantId).then((ids) => ids.length));
+        const own = new Set(await chunkIdsOf(a.tenantId));
+        const { candidates } = await scopeToTenant(db, a.tenantId, (tx) => nearestChunks(tx, { ...probe, tenantId: a.tenantId }, { exactBelow: 0 }));
+        expect(candidates.length).toBe(own.size);
+        expect(candidates.every((candidate) => own.has(candidate.id))).toBe(true);
       });
     });
 
