@@ -1,5 +1,5 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
-// `npm run bench -- costs` (or scope, knowledge, widget) runs only the named sections.
+// `npm run bench -- costs` (or scope, knowledge, quality, widget) runs only the named sections.
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -48,7 +48,7 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'widget'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'quality', 'widget'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -78,6 +78,11 @@ if (runs('knowledge')) {
   await benchIngestion(db);
   await benchSearch();
   // A fresh database for what follows, so no section measures another's leftovers.
+  await closeDatabase();
+}
+if (runs('quality')) {
+  const { benchQuality } = await import('./quality');
+  await benchQuality((await getDatabase()).db);
   await closeDatabase();
 }
 if (runs('widget')) {
