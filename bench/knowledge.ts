@@ -85,6 +85,12 @@ export async function loadChunks(db: Database, tenantId: string, count: number, 
       ),
     );
   }
+  // The corpus statistics BM25 reads (chunk count and length) are kept on the document.
+  await scopeToTenant(db, tenantId, (tx) =>
+    tx.execute(sql`update knowledge_documents d set chunk_count = s.n, token_count = s.tokens
+      from (select count(*)::int as n, sum(token_count)::int as tokens from knowledge_chunks where document_id = ${document!.id}) s
+      where d.id = ${document!.id}`),
+  );
   return contents;
 }
 

@@ -417,7 +417,7 @@ export const knowledgeDocuments = pgTable(
     chunkCount: integer('chunk_count').notNull().default(0),
     tokenCount: integer('token_count').notNull().default(0),
     embeddingModel: text('embedding_model'),
-    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number }>().notNull().default({}),
+    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number; indexVersion?: number }>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -465,10 +465,14 @@ export const knowledgeChunks = pgTable(
     // table (pgvector's iterative scan applies them while walking the HNSW graph).
     category: text('category'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    // The document's title when the chunk was indexed: part of the searched and embedded text.
+    documentTitle: text('document_title').notNull().default(''),
+    // Title (weight A) and heading path (weight B) above the body (D), plus identifiers kept
+    // whole as well as split (app_identifier_tsvector, migration 0010).
     searchVector: tsvector('search_vector')
       .notNull()
       .generatedAlwaysAs(
-        sql`to_tsvector('english', app_join_words(heading_path) || ' ' || content)`,
+        sql`setweight(to_tsvector('english', document_title), 'A') || setweight(to_tsvector('english', app_join_words(heading_path)), 'B') || to_tsvector('english', content) || app_identifier_tsvector(document_title || ' ' || app_join_words(heading_path) || ' ' || content)`,
       ),
     metadata: jsonb('metadata').$type<{ overlapTokens?: number; page?: number }>().notNull().default({}),
     createdAt: createdAt(),

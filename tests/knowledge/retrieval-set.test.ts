@@ -7,7 +7,7 @@ import { indexLabelledSet, type QuestionOutcome, runRetrieval } from '../fixture
 // The labelled retrieval set (tests/fixtures/retrieval-set) through the real upload path and
 // searchKnowledge with the offline default. Floors sit a little under what
 // `npm run bench -- quality` measures, so a change that makes retrieval worse fails here.
-const FLOORS = { recallAt3: 0.9, mrr: 0.82 };
+const FLOORS = { recallAt3: 0.92, mrr: 0.83, noAnswerPrecision: 0.75, noAnswerRecall: 0.45 };
 
 describe('retrieval on the labelled set (offline default)', () => {
   let metrics: RetrievalMetrics;
@@ -30,5 +30,14 @@ describe('retrieval on the labelled set (offline default)', () => {
     console.log(JSON.stringify(metrics));
     expect(metrics.recallAt3).toBeGreaterThanOrEqual(FLOORS.recallAt3);
     expect(metrics.mrr).toBeGreaterThanOrEqual(FLOORS.mrr);
+  });
+
+  it(`declines unanswerable questions: no-answer precision ≥ ${FLOORS.noAnswerPrecision}, recall ≥ ${FLOORS.noAnswerRecall}`, () => {
+    expect(metrics.noAnswerPrecision).toBeGreaterThanOrEqual(FLOORS.noAnswerPrecision);
+    expect(metrics.noAnswerRecall).toBeGreaterThanOrEqual(FLOORS.noAnswerRecall);
+    // The plainly off-topic ones, always.
+    for (const question of ['what is the capital of France', 'give me a recipe for banana bread', 'who won the football world cup in 2018']) {
+      expect(outcomes.find((outcome) => outcome.question.q === question)!.hits, question).toEqual([]);
+    }
   });
 });
