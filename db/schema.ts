@@ -226,6 +226,12 @@ export const aiPersonalities = pgTable(
     frequencyPenalty: numeric('frequency_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
     presencePenalty: numeric('presence_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
     preferredModel: text('preferred_model'),
+    // Off: answers come only from the knowledge. On: the model may answer from general
+    // knowledge when no passage matches, saying so.
+    allowGeneralKnowledge: boolean('allow_general_knowledge').notNull().default(false),
+    // What the assistant says when the knowledge has no answer; empty: written by the model
+    // in the personality's voice (or a standard sentence without a model).
+    fallbackMessage: text('fallback_message'),
     isDefault: boolean('is_default').notNull().default(false),
     isActive: boolean('is_active').notNull().default(true),
     metadata: jsonb('metadata').$type<{ tags?: string[]; category?: string }>().notNull().default({}),
@@ -253,6 +259,8 @@ export type WidgetSettings = {
   theme: 'light' | 'dark' | 'auto';
   position: 'bottom-right' | 'bottom-left';
   greeting?: string;
+  /** Offered to visitors when the assistant has no answer. */
+  contactEmail?: string;
   primaryColor?: string;
   secondaryColor?: string;
   starterQuestions?: string[];
@@ -335,6 +343,8 @@ export const sessions = pgTable(
       .default({}),
     createdAt: createdAt(),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    // When the assistant last gave no grounded answer here (see messages.answer_status).
+    unansweredAt: timestamp('unanswered_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
   (t) => [
@@ -350,6 +360,13 @@ export type NewSession = typeof sessions.$inferInsert;
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export const MESSAGE_STATUSES = ['pending', 'streaming', 'complete', 'failed'] as const;
+/**
+ * How well an assistant reply is grounded: `grounded` cites the knowledge; `no_match` had no
+ * passage above the relevance floor (the assistant said it does not know, or answered from
+ * general knowledge where allowed); `uncited` had passages but cites none of them.
+ */
+export const ANSWER_STATUSES = ['grounded', 'no_match', 'uncited'] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
 
 export type MessageSource = { index: number; documentId: string; chunkId: string; title: string; headingPath?: string[]; url?: string };
 export type MessageMetadata = {
@@ -360,6 +377,10 @@ export type MessageMetadata = {
   costUsd?: string;
   latencyMs?: number;
   answerMode?: 'model' | 'retrieval-only';
+  /** Passage numbers the reply cites. */
+  citations?: number[];
+  /** The FAQ knowledge document written to answer this question (unanswered questions page). */
+  answeredByDocumentId?: string;
   error?: string;
 };
 
@@ -375,6 +396,8 @@ export const messages = pgTable(
     sources: jsonb('sources').$type<MessageSource[]>().notNull().default([]),
     // -1 thumbs down, 1 thumbs up, NULL no feedback.
     feedback: smallint('feedback'),
+    // Assistant replies only; NULL for visitors' messages and failed replies.
+    answerStatus: text('answer_status', { enum: ANSWER_STATUSES }),
     attachments: jsonb('attachments')
       .$type<Array<{ type: 'image' | 'file'; url: string; name?: string; size?: number }>>()
       .notNull()
@@ -387,6 +410,10 @@ export const messages = pgTable(
     foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
     index('messages_tenant_session_created_idx').on(t.tenantId, t.sessionId, t.createdAt, t.id),
     index('messages_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // The unanswered-questions page: replies without a grounded answer, or voted down.
+    index('messages_tenant_needs_answer_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.answerStatus} in ('no_match', 'uncited') or ${t.feedback} = -1`),
     check('messages_feedback_values', sql`${t.feedback} in (-1, 1)`),
   ],
 );

@@ -5,7 +5,7 @@ import { failInterruptedReplies, finishReply, getSessionById, listRecentMessages
 import { getPersonalityForReply } from '@/db/queries/personalities';
 import { getTenantById } from '@/db/queries/tenants';
 import { getWidget } from '@/db/queries/widgets';
-import type { MessageMetadata, MessageSource } from '@/db/schema';
+import type { AnswerStatus, MessageMetadata, MessageSource } from '@/db/schema';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { encodeReplyEvent, type ReplyEvent, type ReplyMode, type ReplySource } from '@/lib/chat/protocol';
@@ -14,8 +14,8 @@ import { type Env, getEnv } from '@/lib/env';
 import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
 import type { SearchHit } from '@/lib/knowledge/search';
 import { languageModel, type ModelInfo, resolveModel } from './models';
-import { buildPrompt, type HistoryTurn, type PromptPassage } from './prompt';
-import { excerpt, retrievalOnlyAnswer } from './retrieval-only';
+import { type AnswerPolicy, buildPrompt, citedPassages, type HistoryTurn, type PromptPassage } from './prompt';
+import { excerpt, noAnswerReply, retrievalOnlyAnswer } from './retrieval-only';
 
 // The one entry point for an assistant reply, whoever asks (dashboard playground, public
 // widget, API). Order matters for "no lost messages": the visitor's message and an empty
@@ -50,9 +50,17 @@ type PreparedReply = ReplyRequest & {
   systemPrompt: string;
   settings: { temperature: number; topP: number; frequencyPenalty: number; presencePenalty: number; maxTokens: number };
   preferredModel: string | null;
+  policy: AnswerPolicy;
+  fallbackMessage: string | null;
   history: HistoryTurn[];
   linkOrigins: string[];
 };
+
+/** What a visitor can do when the assistant has no answer: the widget's contact address. */
+function alternativesFor(widget: { settings: { contactEmail?: string } } | undefined): string[] {
+  const email = widget?.settings.contactEmail;
+  return email ? [`email the team at ${email}`] : [];
+}
 
 async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
   const startedAt = performance.now();
@@ -81,6 +89,8 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
         maxTokens: personality.maxTokens,
       },
       preferredModel: personality.preferredModel,
+      policy: { allowGeneralKnowledge: personality.allowGeneralKnowledge, alternatives: alternativesFor(widget) },
+      fallbackMessage: personality.fallbackMessage,
       // Failed replies are apologies, not knowledge: they are left out of the history.
       history: earlier
         .filter((message) => (message.role === 'user' || message.role === 'assistant') && message.status === 'complete' && message.content)
@@ -112,6 +122,7 @@ async function callModel(prepared: PreparedReply, model: ModelInfo, passages: Pr
   const maxOutputTokens = Math.min(prepared.settings.maxTokens, model.maxOutputTokens);
   const prompt = buildPrompt({
     systemPrompt: prepared.systemPrompt,
+    policy: prepared.policy,
     passages,
     history: prepared.history,
     question: prepared.content,
@@ -160,33 +171,40 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
   const mode: ReplyMode = model ? 'model' : 'retrieval-only';
   const { tenantId, sessionId, replyId } = prepared;
   let sources: MessageSource[] = [];
-  let stored: { content: string; status: 'complete' | 'failed'; metadata: MessageMetadata };
+  let stored: { content: string; status: 'complete' | 'failed'; answerStatus: AnswerStatus | null; metadata: MessageMetadata };
   try {
     const query = await embedQuery(prepared.content, undefined, AbortSignal.timeout(QUERY_EMBEDDING_TIMEOUT_MS));
     const hits = await withTenantId(tenantId, (tx) =>
       searchKnowledge(tx, query, { tenantId, sessionId, limit: PASSAGES_PER_REPLY, operation: 'retrieve for a reply' }),
     );
-    // Without a model, only passages sharing words with the question are worth quoting (a
-    // lexical vector always finds a "nearest" passage, relevant or not).
-    const relevant = model ? hits : hits.filter((hit) => hit.textRank !== null || !query.embedder.lexical).slice(0, RETRIEVAL_ONLY_PASSAGES);
-    const passages = toPassages(relevant);
+    // Only passages above the relevance floor come back: none means the knowledge has no answer.
+    const passages = toPassages(model ? hits : hits.slice(0, RETRIEVAL_ONLY_PASSAGES));
     sources = passages.map((passage) => passage.source);
     emit({ type: 'sources', sources: passages.map((passage) => passage.reply) });
-    if (!model) {
+    if (passages.length === 0 && (!model || (prepared.fallbackMessage && !prepared.policy.allowGeneralKnowledge))) {
+      // An honest "I don't know" without spending a model call: the personality's own words.
+      const content = noAnswerReply(prepared.fallbackMessage, prepared.policy.alternatives);
+      emit({ type: 'text', delta: content });
+      stored = { content, status: 'complete', answerStatus: 'no_match', metadata: { answerMode: mode } };
+    } else if (!model) {
       const content = retrievalOnlyAnswer(passages);
       emit({ type: 'text', delta: content });
-      stored = { content, status: 'complete', metadata: { answerMode: mode } };
+      stored = { content, status: 'complete', answerStatus: 'grounded', metadata: { answerMode: mode, citations: passages.map((passage) => passage.index) } };
     } else {
+      // With no passage the model says it does not know in the personality's voice (or, where
+      // allowed, answers from general knowledge): either way the question stays unanswered.
       const outcome = await callModel(prepared, model, passages, emit, env);
+      const citations = citedPassages(outcome.content, passages.length);
       stored = {
         content: outcome.content,
         status: 'complete',
-        metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
+        answerStatus: passages.length === 0 ? 'no_match' : citations.length ? 'grounded' : 'uncited',
+        metadata: { answerMode: mode, citations, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
       };
     }
   } catch (error) {
     console.error('Reply failed', { tenantId, sessionId, replyId, error: describeError(error) });
-    stored = { content: FALLBACK_REPLY, status: 'failed', metadata: { answerMode: mode, provider: model?.provider, model: model?.id, error: describeError(error) } };
+    stored = { content: FALLBACK_REPLY, status: 'failed', answerStatus: null, metadata: { answerMode: mode, provider: model?.provider, model: model?.id, error: describeError(error) } };
   }
   const latencyMs = Math.round(performance.now() - prepared.startedAt);
   const metadata: MessageMetadata = { ...stored.metadata, latencyMs };
@@ -204,7 +222,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
         operation: 'reply',
       });
     }
-    await finishReply(tx, tenantId, { id: replyId, content: stored.content, status: stored.status, sources, metadata });
+    await finishReply(tx, tenantId, { id: replyId, sessionId, content: stored.content, status: stored.status, answerStatus: stored.answerStatus, sources, metadata });
   });
   emit({
     type: 'done',
@@ -217,6 +235,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     outputTokens: metadata.outputTokens,
     costUsd: metadata.costUsd,
     latencyMs,
+    answerStatus: stored.answerStatus ?? undefined,
     error: stored.status === 'failed' ? 'The assistant could not answer.' : undefined,
   });
 }

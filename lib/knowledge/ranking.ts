@@ -9,7 +9,8 @@ export type LexicalEvidence = {
   score: number;
   /**
    * The score divided by the question's total idf: the share of the question's information
-   * the passage holds, 1 when every term occurs once in a passage of average length. Capped at 1.
+   * the passage holds, 1 when every term occurs once in a passage of average length (more with
+   * repeats in a short passage, at most k1 + 1). Not capped, so strong matches stay ordered.
    */
   strength: number;
 };

@@ -25,6 +25,16 @@ export const BM25_B = 0.75;
  */
 export const FIELD_WEIGHTS = { title: 2, heading: 2, body: 1 };
 
+/**
+ * Below about 100 chunks a term's document frequency says little about how rare the word is
+ * (in a one-chunk knowledge base every word it holds has the lowest possible idf, and every
+ * word it lacks the highest), so idf is computed as if the tenant had at least this many
+ * chunks. Above it, plain BM25. The labelled set (about 200 chunks) is unaffected by it; the
+ * demo seed (3 documents) keeps recall@5 1.00, and a one-document workspace answers questions
+ * about its document instead of declining them.
+ */
+export const MIN_STATISTICS_CHUNKS = 100;
+
 /** How many candidates each list contributes before fusion. */
 export const CANDIDATES_PER_LIST = 40;
 
@@ -126,7 +136,8 @@ export function splitExclusions(text: string): { included: string; excluded: str
  * The lexical list: BM25 over the chunks that contain any of the question's lexemes (English
  * words, stemmed, and identifiers whole and split; see migration 0010), with the tenant's own
  * statistics computed here in SQL: N and the average length from its documents, each term's
- * document frequency from the GIN index. The term frequency of a lexeme in a chunk is read with
+ * document frequency from the same pass over the matching chunks (within the filters, when a
+ * category or tags narrow the search). The term frequency of a lexeme in a chunk is read with
  * ts_rank_cd on a one-lexeme query, which for normalization 0 is exactly the sum of the
  * field weights of its occurrences (one cover per occurrence), so title and heading words count
  * FIELD_WEIGHTS times. Chunks containing an excluded word are left out.
@@ -142,42 +153,41 @@ export async function lexicalCandidates(tx: Transaction, request: SearchRequest,
     sql`with terms as (
         select lexeme, app_any_lexeme_query(array[lexeme]) as query from unnest(app_query_lexemes(${included})) as lexeme
       ),
+      question as (select app_any_lexeme_query(array_agg(lexeme)) as query from terms),
+      excluded as (
+        select case when ${excluded} = '' then null else app_any_lexeme_query(app_query_lexemes(${excluded})) end as query
+      ),
       corpus as (
         select coalesce(sum(d.chunk_count), 0)::float8 as n,
           coalesce(sum(d.token_count)::float8 / nullif(sum(d.chunk_count), 0), 1) as average_length
         from knowledge_documents d where d.tenant_id = ${scope.tenantId}
       ),
-      weighted as (
-        select t.lexeme, t.query,
-          ln(1 + (greatest(corpus.n, f.df) - f.df + 0.5) / (f.df + 0.5)) as idf
-        from terms t cross join corpus
-        cross join lateral (select count(*)::float8 as df from knowledge_chunks c where c.tenant_id = ${scope.tenantId} and c.search_vector @@ t.query) f
-      ),
-      question as (
-        select app_any_lexeme_query(array_agg(lexeme)) as query, sum(idf) as total_idf from weighted
-      ),
-      excluded as (
-        select case when ${excluded} = '' then null else app_any_lexeme_query(app_query_lexemes(${excluded})) end as query
-      ),
-      matches as (
-        select c.id, c.token_count, w.idf,
-          ${maxWeight}::float8 * ts_rank_cd(${weights}::float4[], c.search_vector, w.query, 0) as tf
+      -- One pass over the chunks holding any question term (GIN): each term's weighted frequency.
+      matches as materialized (
+        select c.id, c.token_count, t.lexeme,
+          ${maxWeight}::float8 * ts_rank_cd(${weights}::float4[], c.search_vector, t.query, 0) as tf,
+          (x.query is not null and c.search_vector @@ x.query) as excluded
         from knowledge_chunks c
         cross join question q
         cross join excluded x
-        cross join weighted w
+        join terms t on c.search_vector @@ t.query
         where ${scope.filters} and c.search_vector @@ q.query
-          and (x.query is null or not c.search_vector @@ x.query)
+      ),
+      -- Document frequencies come from the same pass: every chunk holding a term is in it.
+      weighted as (
+        select t.lexeme, ln(1 + (greatest(corpus.n, f.df, ${MIN_STATISTICS_CHUNKS}::float8) - f.df + 0.5) / (f.df + 0.5)) as idf
+        from terms t cross join corpus
+        cross join lateral (select count(*)::float8 as df from matches m where m.lexeme = t.lexeme) f
       ),
       parameters as (select ${request.tuning?.k1 ?? BM25_K1}::float8 as k1, ${request.tuning?.b ?? BM25_B}::float8 as b),
       scored as (
-        select m.id, sum(m.idf * m.tf * (p.k1 + 1) / (m.tf + p.k1 * (1 - p.b + p.b * m.token_count / corpus.average_length))) as score
-        from matches m cross join corpus cross join parameters p
-        where m.tf > 0
+        select m.id, sum(w.idf * m.tf * (p.k1 + 1) / (m.tf + p.k1 * (1 - p.b + p.b * m.token_count / corpus.average_length))) as score
+        from matches m join weighted w on w.lexeme = m.lexeme cross join corpus cross join parameters p
+        where m.tf > 0 and not m.excluded
         group by m.id
       )
-      select s.id, s.score, least(1, s.score / q.total_idf) as strength
-      from scored s cross join question q
+      select s.id, s.score, s.score / (select sum(idf) from weighted) as strength
+      from scored s
       order by s.score desc, s.id
       limit ${scope.candidates}`,
   );
