@@ -1,6 +1,7 @@
 import 'server-only';
 import { type SQL, sql } from 'drizzle-orm';
 import { executeRows } from '@/db/sql';
+import { getEnv } from '@/lib/env';
 import type { Transaction } from '@/db/withTenant';
 import { LOCAL_EMBEDDING_MODEL } from './local-embedder';
 import { type Candidate, rankCandidates, type RankingOptions } from './ranking';
@@ -49,10 +50,8 @@ export const LEXICAL_FLOOR = 0.3;
 export const VECTOR_FLOORS: Record<string, number> = { [LOCAL_EMBEDDING_MODEL]: 0.3 };
 export const DEFAULT_VECTOR_FLOOR = 0.3;
 
-export function vectorFloorFor(embeddingModel: string, configured = process.env.RETRIEVAL_VECTOR_FLOOR): number {
-  const fromEnv = configured ? Number(configured) : NaN;
-  if (Number.isFinite(fromEnv) && fromEnv > 0 && fromEnv < 1) return fromEnv;
-  return VECTOR_FLOORS[embeddingModel] ?? DEFAULT_VECTOR_FLOOR;
+export function vectorFloorFor(embeddingModel: string, configured = getEnv().RETRIEVAL_VECTOR_FLOOR): number {
+  return VECTOR_FLOORS[embeddingModel] ?? configured ?? DEFAULT_VECTOR_FLOOR;
 }
 
 export type SearchFilters = { category?: string; tags?: string[] };
