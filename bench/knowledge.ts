@@ -47,7 +47,7 @@ export function corpusGenerator(seed: number) {
 const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function newTenant(db: Database, name: string): Promise<string> {
-  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name, publishableKey: `pk_bench_${name}_${Date.now()}` }).returning());
+  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name, publishableKey: `pk_bench_${name}_${Date.now()}` }).returning({ id: tenants.id }));
   return tenant!.id;
 }
 
@@ -143,6 +143,12 @@ export async function loadChunks(db: Database, tenantId: string, count: number, 
       ),
     );
   }
+  // The corpus statistics BM25 reads (chunk count and length) are kept on the document.
+  await scopeToTenant(db, tenantId, (tx) =>
+    tx.execute(sql`update knowledge_documents d set chunk_count = s.n, token_count = s.tokens
+      from (select count(*)::int as n, sum(token_count)::int as tokens from knowledge_chunks where document_id = ${document!.id}) s
+      where d.id = ${document!.id}`),
+  );
   return contents;
 }
 

@@ -228,6 +228,12 @@ export const aiPersonalities = pgTable(
     frequencyPenalty: numeric('frequency_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
     presencePenalty: numeric('presence_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
     preferredModel: text('preferred_model'),
+    // Off: answers come only from the knowledge. On: the model may answer from general
+    // knowledge when no passage matches, saying so.
+    allowGeneralKnowledge: boolean('allow_general_knowledge').notNull().default(false),
+    // What the assistant says when the knowledge has no answer; empty: written by the model
+    // in the personality's voice (or a standard sentence without a model).
+    fallbackMessage: text('fallback_message'),
     isDefault: boolean('is_default').notNull().default(false),
     isActive: boolean('is_active').notNull().default(true),
     metadata: jsonb('metadata').$type<{ tags?: string[]; category?: string }>().notNull().default({}),
@@ -255,6 +261,8 @@ export type WidgetSettings = {
   theme: 'light' | 'dark' | 'auto';
   position: 'bottom-right' | 'bottom-left';
   greeting?: string;
+  /** Offered to visitors when the assistant has no answer. */
+  contactEmail?: string;
   primaryColor?: string;
   secondaryColor?: string;
   starterQuestions?: string[];
@@ -340,6 +348,8 @@ export const sessions = pgTable(
       .default({}),
     createdAt: createdAt(),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    // When the assistant last gave no grounded answer here (see messages.answer_status).
+    unansweredAt: timestamp('unanswered_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
   (t) => [
@@ -355,6 +365,13 @@ export type NewSession = typeof sessions.$inferInsert;
 
 export const MESSAGE_ROLES = ['user', 'assistant', 'system'] as const;
 export const MESSAGE_STATUSES = ['pending', 'streaming', 'complete', 'failed'] as const;
+/**
+ * How well an assistant reply is grounded: `grounded` cites the knowledge; `no_match` had no
+ * passage above the relevance floor (the assistant said it does not know, or answered from
+ * general knowledge where allowed); `uncited` had passages but cites none of them.
+ */
+export const ANSWER_STATUSES = ['grounded', 'no_match', 'uncited'] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
 
 export type MessageSource = { index: number; documentId: string; chunkId: string; title: string; headingPath?: string[]; url?: string };
 export type MessageMetadata = {
@@ -365,6 +382,10 @@ export type MessageMetadata = {
   costUsd?: string;
   latencyMs?: number;
   answerMode?: 'model' | 'retrieval-only';
+  /** Passage numbers the reply cites. */
+  citations?: number[];
+  /** The FAQ knowledge document written to answer this question (unanswered questions page). */
+  answeredByDocumentId?: string;
   error?: string;
 };
 
@@ -380,6 +401,8 @@ export const messages = pgTable(
     sources: jsonb('sources').$type<MessageSource[]>().notNull().default([]),
     // -1 thumbs down, 1 thumbs up, NULL no feedback.
     feedback: smallint('feedback'),
+    // Assistant replies only; NULL for visitors' messages and failed replies.
+    answerStatus: text('answer_status', { enum: ANSWER_STATUSES }),
     attachments: jsonb('attachments')
       .$type<Array<{ type: 'image' | 'file'; url: string; name?: string; size?: number }>>()
       .notNull()
@@ -392,6 +415,10 @@ export const messages = pgTable(
     foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
     index('messages_tenant_session_created_idx').on(t.tenantId, t.sessionId, t.createdAt, t.id),
     index('messages_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // The unanswered-questions page: replies without a grounded answer, or voted down.
+    index('messages_tenant_needs_answer_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.answerStatus} in ('no_match', 'uncited') or ${t.feedback} = -1`),
     check('messages_feedback_values', sql`${t.feedback} in (-1, 1)`),
   ],
 );
@@ -424,7 +451,7 @@ export const knowledgeDocuments = pgTable(
     chunkCount: integer('chunk_count').notNull().default(0),
     tokenCount: integer('token_count').notNull().default(0),
     embeddingModel: text('embedding_model'),
-    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number }>().notNull().default({}),
+    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number; indexVersion?: number }>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -480,10 +507,14 @@ export const knowledgeChunks = pgTable(
     // table (pgvector's iterative scan applies them while walking the HNSW graph).
     category: text('category'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    // The document's title when the chunk was indexed: part of the searched and embedded text.
+    documentTitle: text('document_title').notNull().default(''),
+    // Title (weight A) and heading path (weight B) above the body (D), plus identifiers kept
+    // whole as well as split (app_identifier_tsvector, migration 0018).
     searchVector: tsvector('search_vector')
       .notNull()
       .generatedAlwaysAs(
-        sql`to_tsvector('english', app_join_words(heading_path) || ' ' || content)`,
+        sql`setweight(to_tsvector('english', document_title), 'A') || setweight(to_tsvector('english', app_join_words(heading_path)), 'B') || to_tsvector('english', content) || app_identifier_tsvector(document_title || ' ' || app_join_words(heading_path) || ' ' || content)`,
       ),
     metadata: jsonb('metadata').$type<{ overlapTokens?: number; page?: number }>().notNull().default({}),
     createdAt: createdAt(),

@@ -49,6 +49,9 @@ const envSchema = z.object({
   // For openai-compatible (Ollama, vLLM, llama.cpp server, LocalAI...): e.g. http://localhost:11434/v1
   EMBEDDING_BASE_URL: optional(z.url()),
   EMBEDDING_API_KEY: optional(z.string()),
+  // Cosine similarity a passage needs to count as a match for a non-local embedding model
+  // (lib/knowledge/search.ts); similarity scales differ between models.
+  RETRIEVAL_VECTOR_FLOOR: optional(z.coerce.number().gt(0).lt(1)),
   OPENAI_API_KEY: optional(z.string()),
   VOYAGE_API_KEY: optional(z.string()),
   // Answer models. None configured: the assistant answers in retrieval-only mode.

@@ -147,17 +147,22 @@ export async function replaceChunks(
 
 /**
  * Marks for re-indexing the documents whose chunks were embedded by another model than the
- * configured one (vectors of different models are never compared), returning their ids.
+ * configured one (vectors of different models are never compared), or indexed by an older
+ * version of the pipeline, returning their ids.
  */
-export async function queueDocumentsWithStaleEmbeddings(tx: Transaction, tenantId: string, embeddingModel: string) {
+export async function queueDocumentsWithStaleEmbeddings(tx: Transaction, tenantId: string, embeddingModel: string, indexVersion: number) {
   const stale = await tx
     .update(knowledgeDocuments)
-    .set({ status: 'queued', progress: 0, statusReason: `Re-embedding with ${embeddingModel}` })
+    .set({
+      status: 'queued',
+      progress: 0,
+      statusReason: sql`case when ${knowledgeDocuments.embeddingModel} is distinct from ${embeddingModel} then ${`Re-embedding with ${embeddingModel}`} else 'Re-indexing with improved search' end`,
+    })
     .where(
       and(
         eq(knowledgeDocuments.tenantId, tenantId),
         eq(knowledgeDocuments.status, 'ready'),
-        sql`${knowledgeDocuments.embeddingModel} is distinct from ${embeddingModel}`,
+        sql`(${knowledgeDocuments.embeddingModel} is distinct from ${embeddingModel} or coalesce((${knowledgeDocuments.metadata}->>'indexVersion')::int, 1) < ${indexVersion})`,
       ),
     )
     .returning({ id: knowledgeDocuments.id });

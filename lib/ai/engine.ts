@@ -5,7 +5,7 @@ import { failInterruptedReplies, finishReply, getSessionById, listRecentMessages
 import { getPersonalityForReply } from '@/db/queries/personalities';
 import { getTenantById } from '@/db/queries/tenants';
 import { getWidget } from '@/db/queries/widgets';
-import type { MessageMetadata, MessageSource } from '@/db/schema';
+import type { AnswerStatus, MessageMetadata, MessageSource } from '@/db/schema';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { encodeReplyEvent, type ReplyEvent, type ReplyMode, type ReplySource } from '@/lib/chat/protocol';
@@ -15,8 +15,8 @@ import { type Env, getEnv } from '@/lib/env';
 import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
 import type { SearchHit } from '@/lib/knowledge/search';
 import { languageModel, type ModelInfo, resolveModel } from './models';
-import { buildPrompt, type HistoryTurn, type PromptPassage } from './prompt';
-import { excerpt, retrievalOnlyAnswer } from './retrieval-only';
+import { type AnswerPolicy, buildPrompt, citedPassages, type HistoryTurn, type PromptPassage } from './prompt';
+import { excerpt, noAnswerReply, retrievalOnlyAnswer } from './retrieval-only';
 
 // The one entry point for an assistant reply, whoever asks (dashboard playground, public
 // widget, API). Order matters for "no lost messages": the visitor's message and an empty
@@ -57,11 +57,19 @@ type PreparedReply = ReplyRequest & {
   systemPrompt: string;
   settings: { temperature: number; topP: number; frequencyPenalty: number; presencePenalty: number; maxTokens: number };
   preferredModel: string | null;
+  policy: AnswerPolicy;
+  fallbackMessage: string | null;
   history: HistoryTurn[];
   linkOrigins: string[];
   /** The limits the model call is reserved against (the widget's own, for widget sessions). */
   spendScope: SpendScope;
 };
+
+/** What a visitor can do when the assistant has no answer: the widget's contact address. */
+function alternativesFor(widget: { settings: { contactEmail?: string } } | undefined): string[] {
+  const email = widget?.settings.contactEmail;
+  return email ? [`email the team at ${email}`] : [];
+}
 
 async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
   const startedAt = performance.now();
@@ -90,6 +98,8 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
         maxTokens: personality.maxTokens,
       },
       preferredModel: personality.preferredModel,
+      policy: { allowGeneralKnowledge: personality.allowGeneralKnowledge, alternatives: alternativesFor(widget) },
+      fallbackMessage: personality.fallbackMessage,
       // Failed replies are apologies, not knowledge: they are left out of the history.
       history: earlier
         .filter((message) => (message.role === 'user' || message.role === 'assistant') && message.status === 'complete' && message.content)
@@ -155,6 +165,7 @@ function buildModelPrompt(prepared: PreparedReply, model: ModelInfo, passages: P
   const maxOutputTokens = Math.min(prepared.settings.maxTokens, model.maxOutputTokens);
   const prompt = buildPrompt({
     systemPrompt: prepared.systemPrompt,
+    policy: prepared.policy,
     passages,
     history: prepared.history,
     question: prepared.content,
@@ -218,7 +229,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
   const mode: ReplyMode = model ? 'model' : 'retrieval-only';
   const { tenantId, sessionId, replyId } = prepared;
   let sources: MessageSource[] = [];
-  let stored: { content: string; status: 'complete' | 'failed'; metadata: MessageMetadata };
+  let stored: { content: string; status: 'complete' | 'failed'; answerStatus: AnswerStatus | null; metadata: MessageMetadata };
   // What the provider billed (reported, or counted for a call that broke off), and the money set aside for it.
   let billed: { inputTokens: number; outputTokens: number; estimated: boolean } | undefined;
   let reservationId: string | undefined;
@@ -227,17 +238,22 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     const hits = await withTenantId(tenantId, (tx) =>
       searchKnowledge(tx, query, { tenantId, sessionId, limit: PASSAGES_PER_REPLY, operation: 'retrieve for a reply' }),
     );
-    // Without a model, only passages sharing words with the question are worth quoting (a
-    // lexical vector always finds a "nearest" passage, relevant or not).
-    const relevant = model ? hits : hits.filter((hit) => hit.textRank !== null || !query.embedder.lexical).slice(0, RETRIEVAL_ONLY_PASSAGES);
-    const passages = toPassages(relevant);
+    // Only passages above the relevance floor come back: none means the knowledge has no answer.
+    const passages = toPassages(model ? hits : hits.slice(0, RETRIEVAL_ONLY_PASSAGES));
     sources = passages.map((passage) => passage.source);
     emit({ type: 'sources', sources: passages.map((passage) => passage.reply) });
-    if (!model) {
+    if (passages.length === 0 && (!model || (prepared.fallbackMessage && !prepared.policy.allowGeneralKnowledge))) {
+      // An honest "I don't know" without spending a model call: the personality's own words.
+      const content = noAnswerReply(prepared.fallbackMessage, prepared.policy.alternatives);
+      emit({ type: 'text', delta: content });
+      stored = { content, status: 'complete', answerStatus: 'no_match', metadata: { answerMode: mode } };
+    } else if (!model) {
       const content = retrievalOnlyAnswer(passages);
       emit({ type: 'text', delta: content });
-      stored = { content, status: 'complete', metadata: { answerMode: mode } };
+      stored = { content, status: 'complete', answerStatus: 'grounded', metadata: { answerMode: mode, citations: passages.map((passage) => passage.index) } };
     } else {
+      // With no passage the model says it does not know in the personality's voice (or, where
+      // allowed, answers from general knowledge): either way the question stays unanswered.
       const prompt = buildModelPrompt(prepared, model, passages);
       // The most this call can cost is set aside first, so concurrent replies cannot all
       // pass a limit that only one of them fits under.
@@ -247,15 +263,17 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
       if ('refused' in reservation) {
         const content = SPEND_REFUSAL_MESSAGES[reservation.refused];
         emit({ type: 'text', delta: content });
-        stored = { content, status: 'failed', metadata: { answerMode: mode, error: `Spend limit reached (${reservation.refused}).` } };
+        stored = { content, status: 'failed', answerStatus: null, metadata: { answerMode: mode, error: `Spend limit reached (${reservation.refused}).` } };
       } else {
         reservationId = reservation.reservationId;
         const outcome = await callModel(prepared, model, prompt, emit, env);
         billed = { inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, estimated: false };
+        const citations = citedPassages(outcome.content, passages.length);
         stored = {
           content: outcome.content,
           status: 'complete',
-          metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
+          answerStatus: passages.length === 0 ? 'no_match' : citations.length ? 'grounded' : 'uncited',
+          metadata: { answerMode: mode, citations, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
         };
       }
     }
@@ -266,6 +284,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     stored = {
       content: FALLBACK_REPLY,
       status: 'failed',
+      answerStatus: null,
       metadata: { answerMode: mode, provider: model?.provider, model: model?.id, inputTokens: billed?.inputTokens, outputTokens: billed?.outputTokens, error: describeError(cause) },
     };
   }
@@ -286,7 +305,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
       });
     }
     if (reservationId) await settleReservation(tx, tenantId, reservationId);
-    await finishReply(tx, tenantId, { id: replyId, content: stored.content, status: stored.status, sources, metadata });
+    await finishReply(tx, tenantId, { id: replyId, sessionId, content: stored.content, status: stored.status, answerStatus: stored.answerStatus, sources, metadata });
   });
   emit({
     type: 'done',
@@ -299,6 +318,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     outputTokens: metadata.outputTokens,
     costUsd: metadata.costUsd,
     latencyMs,
+    answerStatus: stored.answerStatus ?? undefined,
     error: stored.status === 'failed' ? 'The assistant could not answer.' : undefined,
   });
 }

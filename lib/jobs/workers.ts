@@ -16,20 +16,21 @@ import { withSystem, withTenantId } from '@/db/withTenant';
 import { closeInterruptedReplies } from '@/lib/ai/engine';
 import { rollUpCosts } from '@/lib/costs/rollup';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
-import { ingestDocument } from '@/lib/knowledge/ingest';
-import { recoverStalledWork, startSourceWorkers } from '@/lib/sources/jobs';
+import { INDEX_VERSION, ingestDocument } from '@/lib/knowledge/ingest';
 import { indexTenantChunks, queuePendingChunkIndexing } from '@/lib/knowledge/vector-index';
+import { recoverStalledWork, startSourceWorkers } from '@/lib/sources/jobs';
 
 /**
  * When the embedding model changes (EMBEDDING_PROVIDER / EMBEDDING_MODEL), every ready
  * document embedded with another model is re-indexed, so search never mixes vector spaces
- * and nothing silently drops out of it. Returns how many documents were queued.
+ * and nothing silently drops out of it; so is every document indexed by an older version of
+ * the pipeline (INDEX_VERSION). Returns how many documents were queued.
  */
 export async function reembedStaleDocuments(model = configuredEmbedder().model): Promise<number> {
   const tenantIds = await withSystem((tx) => tx.select({ id: tenants.id }).from(tenants));
   let queued = 0;
   for (const { id: tenantId } of tenantIds) {
-    const documentIds = await withTenantId(tenantId, (tx) => queueDocumentsWithStaleEmbeddings(tx, tenantId, model));
+    const documentIds = await withTenantId(tenantId, (tx) => queueDocumentsWithStaleEmbeddings(tx, tenantId, model, INDEX_VERSION));
     for (const documentId of documentIds) await enqueueIngestion({ tenantId, documentId });
     queued += documentIds.length;
   }

@@ -43,6 +43,13 @@ export const personalityInput = z
       .trim()
       .transform((value) => value || null)
       .refine((value) => value === null || availableModels().some((model) => model.id === value), 'That model is not available here.'),
+    allowGeneralKnowledge: checkbox,
+    fallbackMessage: z
+      .string()
+      .trim()
+      .max(500, 'At most 500 characters.')
+      .default('')
+      .transform((value) => value || null),
     isActive: checkbox,
   })
   .superRefine((input, ctx) => {

@@ -18,6 +18,8 @@ export type PersonalityValues = {
   presencePenalty: string;
   maxTokens: number;
   preferredModel: string | null;
+  allowGeneralKnowledge: boolean;
+  fallbackMessage: string | null;
   isActive: boolean;
   isDefault: boolean;
 };
@@ -109,7 +111,19 @@ export function PersonalityForm({
             </Field>
           ))}
         </div>
+        <Field
+          label="When the knowledge has no answer"
+          name="fallbackMessage"
+          errors={errors.fallbackMessage}
+          hint="Said in place of an answer when no passage is relevant enough. Leave empty to let the model say it in this personality's voice (without a model, a standard sentence is used). The widget's contact address is offered after it."
+        >
+          <TextArea name="fallbackMessage" rows={2} defaultValue={value('fallbackMessage')} maxLength={500} errors={errors.fallbackMessage} hasHint />
+        </Field>
         <div className="flex flex-wrap gap-6">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="allowGeneralKnowledge" defaultChecked={['true', 'on'].includes(value('allowGeneralKnowledge'))} className="size-4 accent-indigo-600" />
+            Allow answers from general knowledge when the knowledge base has none (the reply says so)
+          </label>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="isActive" defaultChecked={value('isActive') !== 'false'} className="size-4 accent-indigo-600" />
             Active (can be chosen by widgets and the playground)
