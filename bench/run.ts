@@ -1,5 +1,5 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
-// `npm run bench -- costs` (or scope, knowledge, quality, widget, sources) runs only the named sections.
+// `npm run bench -- costs` (or scope, knowledge, lexical, quality, widget, sources) runs only the named sections.
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -48,7 +48,7 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'quality', 'widget', 'sources'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'lexical', 'quality', 'widget', 'sources'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -85,6 +85,10 @@ if (runs('knowledge')) {
   const sizes = process.env.BENCH_KNOWLEDGE_SIZES?.split(',').map(Number);
   await benchSearch(sizes);
   await benchSearchOverWire(sizes ? Math.min(...sizes) : undefined);
+}
+if (runs('lexical')) {
+  const { benchLexical } = await import('./lexical');
+  await benchLexical();
 }
 if (runs('quality')) {
   const { benchQuality } = await import('./quality');

@@ -4,6 +4,7 @@
 // express FORCE or idempotent roles); `tests/db/catalog.test.ts` fails if a table lacks them.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   customType,
@@ -536,6 +537,27 @@ export const knowledgeChunks = pgTable(
 );
 export type KnowledgeChunk = typeof knowledgeChunks.$inferSelect;
 export type NewKnowledgeChunk = typeof knowledgeChunks.$inferInsert;
+
+// BM25's statistics per tenant: how many chunks and tokens it has, and in how many chunks each
+// lexeme occurs. Kept exact by statement triggers on knowledge_chunks (migration 0021), in the
+// transaction that writes the chunks, so search reads them instead of counting.
+export const knowledgeCorpusStats = pgTable('knowledge_corpus_stats', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  chunkCount: integer('chunk_count').notNull(),
+  tokenCount: bigint('token_count', { mode: 'number' }).notNull(),
+});
+
+export const knowledgeTermStats = pgTable(
+  'knowledge_term_stats',
+  {
+    tenantId: tenantId(),
+    lexeme: text('lexeme').notNull(),
+    chunkCount: integer('chunk_count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.lexeme] })],
+);
 
 // ==================== KNOWLEDGE SOURCES (crawled websites, sitemaps, pages) ====================
 // A source is a set of documents that came from one place and is kept in step with it. Not to be

@@ -64,7 +64,14 @@ export type SearchRequest = SearchFilters & {
   /** How many candidates each list contributes before fusion. */
   candidates?: number;
   /** Overrides of the tuned constants, for the measurements that choose them (bench only). */
-  tuning?: { floors?: Partial<Pick<RankingOptions, 'lexicalFloor' | 'vectorFloor'>>; k1?: number; b?: number; fieldWeights?: typeof FIELD_WEIGHTS };
+  tuning?: {
+    floors?: Partial<Pick<RankingOptions, 'lexicalFloor' | 'vectorFloor'>>;
+    k1?: number;
+    b?: number;
+    fieldWeights?: typeof FIELD_WEIGHTS;
+    /** Infinite budgets score every chunk holding a question term: exact BM25, for measuring the bounded search. */
+    lexicalBudget?: typeof LEXICAL_BUDGET;
+  };
 };
 
 export type SearchHit = {
@@ -111,65 +118,162 @@ export function splitExclusions(text: string): { included: string; excluded: str
 }
 
 /**
- * The lexical list: BM25 over the chunks that contain any of the question's lexemes (English
- * words, stemmed, and identifiers whole and split; see migration 0018), with the tenant's own
- * statistics computed here in SQL: N and the average length from its documents, each term's
- * document frequency from the same pass over the matching chunks (within the filters, when a
- * category or tags narrow the search). The term frequency of a lexeme in a chunk is read with
- * ts_rank_cd on a one-lexeme query, which for normalization 0 is exactly the sum of the
- * field weights of its occurrences (one cover per occurrence), so title and heading words count
- * FIELD_WEIGHTS times. Chunks containing an excluded word are left out.
+ * How many chunks a question's lexical search reads, at most, through each path (chosen with
+ * `npm run bench -- knowledge` and `quality`; see the README):
+ * - `rarePostings`: the question's rarest terms, together, while the chunks holding them add up
+ *   to at most this many, gather every chunk that holds one of them (exact BM25 candidates).
+ * - `commonCandidates`: the terms beyond that budget are too common to read whole; chunks
+ *   holding all of them (the strongest matches these terms can make) are read, at most this many.
+ * Every candidate is then scored with all of the question's terms.
+ */
+export const LEXICAL_BUDGET = { rarePostings: 400, commonCandidates: 200 };
+
+export type LexicalTerm = { lexeme: string; chunks: number };
+
+/**
+ * Which of a question's terms gather candidates whole (rarest first, within the postings budget)
+ * and which are too common and only gather through their conjunction, capped.
+ */
+export function planLexicalGathering(terms: LexicalTerm[], budget = LEXICAL_BUDGET): { rare: string[]; common: string[] } {
+  const sorted = [...terms].sort((a, b) => a.chunks - b.chunks || a.lexeme.localeCompare(b.lexeme));
+  const rare: string[] = [];
+  let postings = 0;
+  for (const term of sorted) {
+    if (postings + term.chunks > budget.rarePostings) break;
+    postings += term.chunks;
+    rare.push(term.lexeme);
+  }
+  return { rare, common: sorted.slice(rare.length).map((term) => term.lexeme) };
+}
+
+/** Robertson's idf, with N raised to at least MIN_STATISTICS_CHUNKS. */
+export function inverseDocumentFrequency(chunks: number, corpusChunks: number): number {
+  return Math.log(1 + (Math.max(corpusChunks, chunks, MIN_STATISTICS_CHUNKS) - chunks + 0.5) / (chunks + 0.5));
+}
+
+type CorpusStatistics = { chunks: number; averageLength: number; terms: LexicalTerm[] };
+
+/** The tenant's chunk count, average chunk length and each question term's chunk count, kept by the chunk writes (migration 0021). */
+async function corpusStatistics(tx: Transaction, tenantId: string, text: string): Promise<CorpusStatistics | null> {
+  const [corpus] = await executeRows<{ chunk_count: number; token_count: number }>(
+    tx,
+    sql`select chunk_count, token_count from knowledge_corpus_stats where tenant_id = ${tenantId}`,
+  );
+  if (!corpus || Number(corpus.chunk_count) === 0) return null;
+  const terms = await executeRows<{ lexeme: string; chunks: number }>(
+    tx,
+    // One index lookup per term (a join would read all of the tenant's lexemes).
+    sql`select q.lexeme,
+        coalesce((select s.chunk_count from knowledge_term_stats s where s.tenant_id = ${tenantId} and s.lexeme = q.lexeme), 0) as chunks
+      from unnest(app_query_lexemes(${text})) as q(lexeme)`,
+  );
+  return {
+    chunks: Number(corpus.chunk_count),
+    averageLength: Number(corpus.token_count) / Number(corpus.chunk_count),
+    terms: terms.map((term) => ({ lexeme: term.lexeme, chunks: Number(term.chunks) })),
+  };
+}
+
+/** A tsquery literal matching every one of the lexemes (`&`) or any of them (`|`), taken literally. */
+function lexemeQuery(lexemes: string[], operator: '&' | '|'): string {
+  return lexemes.map((lexeme) => `'${lexeme.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`).join(` ${operator} `);
+}
+
+type LexicalScoring = { terms: Array<{ lexeme: string; idf: number }>; excluded: string; averageLength: number; weights: string; maxWeight: number; k1: number; b: number; limit: number };
+
+/**
+ * BM25 of the chunks a subquery selects (id, token_count, search_vector), best first: each chunk
+ * row is read once, by the subquery, and scored in the same pass (reading a row costs far more
+ * than ranking its terms).
+ */
+async function scoreChunks(tx: Transaction, chunks: SQL, scoring: LexicalScoring) {
+  const { k1, b } = scoring;
+  return executeRows<{ id: string; score: number }>(
+    tx,
+    sql`with terms as materialized (
+        select t.idf, app_any_lexeme_query(array[t.lexeme]) as query
+        from json_to_recordset(${JSON.stringify(scoring.terms)}::json) as t(lexeme text, idf float8)
+      ),
+      excluded as (
+        select case when ${scoring.excluded} = '' then null else app_any_lexeme_query(app_query_lexemes(${scoring.excluded})) end as query
+      ),
+      -- Each candidate's tsvector decompressed once (|| ''), not once per term and function.
+      candidates as materialized (select s.id, s.token_count, s.search_vector || ''::tsvector as search_vector from (${chunks}) s)
+      select c.id,
+        sum(t.idf * f.tf * (${k1}::float8 + 1) / (f.tf + ${k1}::float8 * (1 - ${b}::float8 + ${b}::float8 * c.token_count / ${scoring.averageLength}::float8))) as score
+      from candidates c
+      cross join excluded x
+      join terms t on c.search_vector @@ t.query
+      cross join lateral (select ${scoring.maxWeight}::float8 * ts_rank_cd(${scoring.weights}::float4[], c.search_vector, t.query, 0) as tf) f
+      where f.tf > 0 and not coalesce(c.search_vector @@ x.query, false)
+      group by c.id
+      order by score desc, c.id
+      limit ${scoring.limit}`,
+  );
+}
+
+/**
+ * The scored candidates of a question, within LEXICAL_BUDGET: every chunk holding one of the
+ * rare terms, and up to `commonCandidates` chunks holding all the common ones. Both go through
+ * the full-text index (the second stops reading rows at its limit, however common the terms):
+ * sequential and plain index scans are off for these statements, because the planner prices a
+ * full-text match as cheap when each one decompresses a whole tsvector (a scan of 2,900 long
+ * chunks took 94 ms where the index read 230 of them).
+ */
+async function scoreLexicalCandidates(tx: Transaction, scope: Scope, plan: { rare: string[]; common: string[] }, budget: typeof LEXICAL_BUDGET, scoring: LexicalScoring) {
+  await tx.execute(sql`select set_config('enable_seqscan', 'off', true), set_config('enable_indexscan', 'off', true)`);
+  const rare = plan.rare.length
+    ? await scoreChunks(
+        tx,
+        sql`select c.id, c.token_count, c.search_vector from knowledge_chunks c
+          where ${scope.filters} and c.search_vector @@ ${lexemeQuery(plan.rare, '|')}::tsquery`,
+        scoring,
+      )
+    : [];
+  const common = plan.common.length
+    ? await scoreChunks(
+        tx,
+        sql`select c.id, c.token_count, c.search_vector from knowledge_chunks c
+          where ${scope.filters} and c.search_vector @@ ${lexemeQuery(plan.common, '&')}::tsquery
+          limit ${budget.commonCandidates}`,
+        scoring,
+      )
+    : [];
+  await tx.execute(sql`select set_config('enable_seqscan', 'on', true), set_config('enable_indexscan', 'on', true)`);
+  const byId = new Map([...rare, ...common].map((row) => [row.id, Number(row.score)]));
+  return [...byId].sort((x, y) => y[1] - x[1] || (x[0] < y[0] ? -1 : 1)).slice(0, scoring.limit);
+}
+
+/**
+ * The lexical list: BM25 over the tenant's chunks with the tenant's own statistics (chunk count,
+ * average length and each term's chunk count, read from the tables the chunk writes keep), for
+ * the candidates gathered within LEXICAL_BUDGET. Lexemes are English words, stemmed, and
+ * identifiers whole and split (migration 0018). The term frequency of a lexeme in a chunk is
+ * read with ts_rank_cd on a one-lexeme query, which for normalization 0 is exactly the sum of
+ * the field weights of its occurrences (one cover per occurrence), so title and heading words
+ * count FIELD_WEIGHTS times. Chunks containing an excluded word are left out.
  */
 export async function lexicalCandidates(tx: Transaction, request: SearchRequest, scope: Scope = scopeOf(request)) {
   const { included, excluded } = splitExclusions(request.text);
+  const statistics = await corpusStatistics(tx, request.tenantId, included);
+  if (!statistics || statistics.terms.length === 0) return [];
+  const budget = request.tuning?.lexicalBudget ?? LEXICAL_BUDGET;
+  const terms = statistics.terms.map((term) => ({ lexeme: term.lexeme, idf: inverseDocumentFrequency(term.chunks, statistics.chunks) }));
+  const totalIdf = terms.reduce((sum, term) => sum + term.idf, 0);
   const fields = request.tuning?.fieldWeights ?? FIELD_WEIGHTS;
   const maxWeight = Math.max(fields.title, fields.heading, fields.body);
-  // ts_rank_cd weights are {D, C, B, A} in 0..1: body, (unused), heading, title.
-  const weights = `{${fields.body / maxWeight},0,${fields.heading / maxWeight},${fields.title / maxWeight}}`;
-  const rows = await executeRows<{ id: string; score: number; strength: number }>(
-    tx,
-    sql`with terms as (
-        select lexeme, app_any_lexeme_query(array[lexeme]) as query from unnest(app_query_lexemes(${included})) as lexeme
-      ),
-      question as (select app_any_lexeme_query(array_agg(lexeme)) as query from terms),
-      excluded as (
-        select case when ${excluded} = '' then null else app_any_lexeme_query(app_query_lexemes(${excluded})) end as query
-      ),
-      corpus as (
-        select coalesce(sum(d.chunk_count), 0)::float8 as n,
-          coalesce(sum(d.token_count)::float8 / nullif(sum(d.chunk_count), 0), 1) as average_length
-        from knowledge_documents d where d.tenant_id = ${scope.tenantId}
-      ),
-      -- One pass over the chunks holding any question term (GIN): each term's weighted frequency.
-      matches as materialized (
-        select c.id, c.token_count, t.lexeme,
-          ${maxWeight}::float8 * ts_rank_cd(${weights}::float4[], c.search_vector, t.query, 0) as tf,
-          (x.query is not null and c.search_vector @@ x.query) as excluded
-        from knowledge_chunks c
-        cross join question q
-        cross join excluded x
-        join terms t on c.search_vector @@ t.query
-        where ${scope.filters} and c.search_vector @@ q.query
-      ),
-      -- Document frequencies come from the same pass: every chunk holding a term is in it.
-      weighted as (
-        select t.lexeme, ln(1 + (greatest(corpus.n, f.df, ${MIN_STATISTICS_CHUNKS}::float8) - f.df + 0.5) / (f.df + 0.5)) as idf
-        from terms t cross join corpus
-        cross join lateral (select count(*)::float8 as df from matches m where m.lexeme = t.lexeme) f
-      ),
-      parameters as (select ${request.tuning?.k1 ?? BM25_K1}::float8 as k1, ${request.tuning?.b ?? BM25_B}::float8 as b),
-      scored as (
-        select m.id, sum(w.idf * m.tf * (p.k1 + 1) / (m.tf + p.k1 * (1 - p.b + p.b * m.token_count / corpus.average_length))) as score
-        from matches m join weighted w on w.lexeme = m.lexeme cross join corpus cross join parameters p
-        where m.tf > 0 and not m.excluded
-        group by m.id
-      )
-      select s.id, s.score, s.score / (select sum(idf) from weighted) as strength
-      from scored s
-      order by s.score desc, s.id
-      limit ${scope.candidates}`,
-  );
-  return rows.map((row) => ({ id: row.id, score: Number(row.score), strength: Number(row.strength) }));
+  const scored = await scoreLexicalCandidates(tx, scope, planLexicalGathering(statistics.terms, budget), budget, {
+    terms,
+    excluded,
+    averageLength: statistics.averageLength,
+    // ts_rank_cd weights are {D, C, B, A} in 0..1: body, (unused), heading, title.
+    weights: `{${fields.body / maxWeight},0,${fields.heading / maxWeight},${fields.title / maxWeight}}`,
+    maxWeight,
+    k1: request.tuning?.k1 ?? BM25_K1,
+    b: request.tuning?.b ?? BM25_B,
+    limit: scope.candidates,
+  });
+  return scored.map(([id, score]) => ({ id, score, strength: score / totalIdf }));
 }
 
 type Passage = { id: string; document_id: string; title: string; source_url: string | null; heading_path: string[]; content: string };

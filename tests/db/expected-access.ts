@@ -57,8 +57,11 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
     policies: ['system_read: SELECT to app_system using true', TENANT_POLICY],
   },
   knowledge_chunks: TENANT_SCOPED,
+  // BM25's statistics, written by the triggers on knowledge_chunks as the role that writes the chunks.
+  knowledge_corpus_stats: TENANT_SCOPED,
   knowledge_documents: TENANT_SCOPED,
   knowledge_sources: TENANT_SCOPED,
+  knowledge_term_stats: TENANT_SCOPED,
   meetings: TENANT_SCOPED,
   memberships: {
     app_tenant: READ_WRITE,

@@ -87,6 +87,17 @@ const FIXTURES: Record<string, Fixture> = {
       return { tenantId: p.tenantId, documentId: document!.id, bytes: Buffer.from('hello') };
     },
   },
+  // Before knowledge_chunks: the chunk fixture's insert adds to these through the statistics
+  // triggers, and there is one corpus row per tenant (later inserts are refused by the policy
+  // before the key is checked).
+  knowledge_corpus_stats: {
+    table: schema.knowledgeCorpusStats,
+    row: async (_db, p) => ({ tenantId: p.tenantId, chunkCount: 1, tokenCount: 7 }),
+  },
+  knowledge_term_stats: {
+    table: schema.knowledgeTermStats,
+    row: async (_db, p) => ({ tenantId: p.tenantId, lexeme: `term-${unique()}`, chunkCount: 1 }),
+  },
   knowledge_chunks: {
     table: schema.knowledgeChunks,
     row: async (_db, p) => ({
