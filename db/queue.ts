@@ -10,12 +10,16 @@ import { processSingleton } from './process-singleton';
 export const QUEUES = {
   ingestDocument: 'ingest-document',
   rollUpCosts: 'roll-up-costs',
+  evaluateRun: 'evaluate-run',
+  generateQuestions: 'generate-evaluation-questions',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
 export const ROLLUP_SCHEDULE = '* * * * *';
 
 export type IngestDocumentJob = { tenantId: string; documentId: string };
+export type EvaluateRunJob = { tenantId: string; runId: string };
+export type GenerateQuestionsJob = { tenantId: string; setId: string; count: number; modelId: string };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -38,6 +42,14 @@ async function startQueue(): Promise<PgBoss> {
     // At most one run queued and one active: a slow run never piles up a backlog.
     await boss.createQueue(QUEUES.rollUpCosts, { policy: 'stately', retryLimit: 2, retryDelay: 30, expireInSeconds: 10 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.evaluateRun))) {
+    // A run continues where it stopped (finished questions are kept), so a retry after a
+    // crash or an expired job only does the rest. Long sets take a while: an hour before expiry.
+    await boss.createQueue(QUEUES.evaluateRun, { retryLimit: 2, retryDelay: 30, expireInSeconds: 60 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.generateQuestions))) {
+    await boss.createQueue(QUEUES.generateQuestions, { retryLimit: 1, retryDelay: 30, expireInSeconds: 15 * 60 });
+  }
   return boss;
 }
 
@@ -51,4 +63,15 @@ export async function enqueueIngestion(job: IngestDocumentJob): Promise<void> {
   const boss = await getQueue();
   // One pending job per document: re-indexing twice in a row indexes once.
   await boss.send(QUEUES.ingestDocument, job, { singletonKey: job.documentId });
+}
+
+export async function enqueueEvaluationRun(job: EvaluateRunJob): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.evaluateRun, job, { singletonKey: job.runId });
+}
+
+export async function enqueueQuestionGeneration(job: GenerateQuestionsJob): Promise<void> {
+  const boss = await getQueue();
+  // One generation at a time per test set.
+  await boss.send(QUEUES.generateQuestions, job, { singletonKey: job.setId });
 }
