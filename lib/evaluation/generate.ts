@@ -16,8 +16,11 @@ import { QUESTION_LIMITS } from './questions';
 
 /** How many candidates one request may ask for (each is one model call). */
 export const MAX_GENERATED_QUESTIONS = 25;
-/** Passages shorter than this rarely hold something a customer would ask about. */
-export const MIN_PASSAGE_TOKENS = 30;
+/**
+ * Passages shorter than this (a bare heading, a one-word line) hold nothing to ask about; a
+ * one-sentence FAQ answer is about 15 to 25 tokens and must stay eligible.
+ */
+export const MIN_PASSAGE_TOKENS = 12;
 const GENERATION_MAX_OUTPUT_TOKENS = 300;
 /** Passages that yield nothing usable are skipped; this many failed calls in a row stop the job. */
 const MAX_FAILURES_IN_A_ROW = 3;

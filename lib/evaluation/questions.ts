@@ -13,10 +13,10 @@ export type QuestionDraft = { question: string; expectedAnswer: string | null; e
 /** Why a question's expectation is unusable, or null: it needs passages, an answer, or "unanswerable", never both kinds. */
 export function expectationProblem(draft: { unanswerable: boolean; expectedAnswer: string | null; documentCount: number; section: string | null }): string | null {
   if (draft.unanswerable && (draft.expectedAnswer || draft.documentCount)) return 'An unanswerable question cannot also have expected documents or an expected answer.';
+  if (draft.section && !draft.documentCount) return 'A section needs the document it is in.';
   if (!draft.unanswerable && !draft.expectedAnswer && !draft.documentCount) {
     return 'Say what should come back: the documents that answer it, the expected answer, or mark it unanswerable.';
   }
-  if (draft.section && !draft.documentCount) return 'A section needs the document it is in.';
   return null;
 }
 
@@ -111,16 +111,18 @@ export function parseQuestionsCsv(
       if (!matches) problems.push(`no document in your knowledge is titled "${title}"`);
       else for (const match of matches) sources.push({ documentId: match.id, title: match.title, ...(section.data ? { section: section.data } : {}) });
     }
-    if (question.success && expectedAnswer.success && section.success) {
+    if (expectedAnswer.success && section.success) {
       const problem = expectationProblem({ unanswerable: TRUE_WORDS.has(flag), expectedAnswer: expectedAnswer.data, documentCount: titles.length, section: section.data });
-      if (problem) problems.push(problem.replace(/\.$/, ''));
+      if (problem) problems.push(problem);
+    }
+    if (question.success) {
       const key = question.data.toLowerCase();
       if (seen.has(key)) problems.push('the same question is in the file twice');
       else if (existingQuestions.has(key)) problems.push('this test set already has this question');
       seen.add(key);
     }
     if (problems.length) {
-      errors.push(`Row ${row.line}: ${problems.join('; ')}.`);
+      errors.push(`Row ${row.line}: ${problems.map((problem) => problem.replace(/\.$/, '')).join('; ')}.`);
       continue;
     }
     questions.push({ question: question.data!, expectedAnswer: expectedAnswer.data!, expectedSources: sources, unanswerable: TRUE_WORDS.has(flag) });

@@ -64,7 +64,7 @@ describe('evaluation runs', () => {
     await ingestDocument(tenantId, team.documentId, localEmbedder);
     await ingestDocument(tenantId, shipping.id, localEmbedder);
     const owner = { userId: team.users.owner, tenantId };
-    const created = await evaluation.createTestSet.run(owner, { name: 'Support questions' });
+    const created = await evaluation.createTestSet.run(owner, { name: 'Returns and shipping' });
     const setId = created.result!.setId!;
     for (const question of [
       { question: 'How many days do I have to return an item?', documentIds: team.documentId },
@@ -135,11 +135,12 @@ describe('evaluation runs', () => {
       personalityId: team.personalityId, intent: 'draft', versionNote: 'Bolder answers', name: 'Support', description: '',
       systemPrompt: 'Exaggerate every number you quote.', temperature: '0.7', topP: '1', frequencyPenalty: '0', presencePenalty: '0', maxTokens: '1024', preferredModel: '', isActive: 'on',
     });
-    expect(draft).toMatchObject({ status: 'success', message: expect.stringContaining('draft version 2') });
+    // The team already has a draft version 2 (tests/helpers/team.ts).
+    expect(draft).toMatchObject({ status: 'success', message: expect.stringContaining('draft version 3') });
     const after = await runToEnd(owner, { setId, versionId: draft.result!.versionId!, judgeModel: 'gpt-4o-mini' });
 
     // The draft was answered with its own prompt while the live personality kept the old one.
-    expect(after.run.versionNumber).toBe(2);
+    expect(after.run.versionNumber).toBe(3);
     expect(after.results[0]!.answer).toBe('Returns are free within 90 days. [1]');
     expect(after.results[0]).toMatchObject({ faithfulness: 0, citationCorrectness: 0, answerPassed: false, passed: false });
     const [row] = await db.select({ prompt: sql<string>`system_prompt` }).from(sql`ai_personalities`).where(sql`id = ${team.personalityId}`);
@@ -211,7 +212,8 @@ describe('evaluation runs', () => {
     const empty = await evaluation.createTestSet.run(owner, { name: 'Empty' });
     expect(await evaluation.startRun.run(owner, { setId: empty.result!.setId!, versionId: liveVersionId, judgeModel: '' })).toMatchObject({ status: 'error', code: 'conflict', message: expect.stringContaining('no questions') });
     expect(await evaluation.startRun.run(owner, { setId, versionId: liveVersionId, judgeModel: 'no-such-model' })).toMatchObject({ status: 'error', code: 'invalid', fieldErrors: { judgeModel: ['That model is not available here.'] } });
-    for (let i = 0; i < evaluation.MAX_ACTIVE_RUNS; i++) expect(await evaluation.startRun.run(owner, { setId, versionId: liveVersionId, judgeModel: '' })).toMatchObject({ status: 'success' });
+    // The team starts with one queued run of its own (tests/helpers/team.ts).
+    for (let i = 1; i < evaluation.MAX_ACTIVE_RUNS; i++) expect(await evaluation.startRun.run(owner, { setId, versionId: liveVersionId, judgeModel: '' })).toMatchObject({ status: 'success' });
     expect(await evaluation.startRun.run(owner, { setId, versionId: liveVersionId, judgeModel: '' })).toMatchObject({ status: 'error', message: expect.stringContaining('already in progress') });
     expect(getEnv().OPENAI_BASE_URL).toBe(server.baseURL);
   });

@@ -5,11 +5,16 @@ import {
   apiKeys,
   budgetAlerts,
   budgetThresholds,
+  evaluationQuestions,
+  evaluationResults,
+  evaluationRuns,
+  evaluationSets,
   invitations,
   knowledgeDocuments,
   memberships,
   type MemberRole,
   messages,
+  personalityVersions,
   sessions,
   tenants,
   users,
@@ -30,6 +35,14 @@ export type Team = {
   sessionId: string;
   budgetThresholdId: string;
   budgetAlertId: string;
+  /** The default personality's live version 1 and an untested draft version 2. */
+  liveVersionId: string;
+  draftVersionId: string;
+  /** A test set with one question, one generated candidate and one queued run. */
+  evaluationSetId: string;
+  evaluationQuestionId: string;
+  candidateQuestionId: string;
+  evaluationRunId: string;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
@@ -77,6 +90,25 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(budgetAlerts)
     .values({ tenantId: tenant!.id, threshold: '25.00', currentSpend: '26', period: 'daily', periodStart: new Date(), severity: 'warning' })
     .returning();
+  const { eq } = await import('drizzle-orm');
+  const [live] = await db.select().from(personalityVersions).where(eq(personalityVersions.personalityId, personality!.id));
+  const [draft] = await db
+    .insert(personalityVersions)
+    .values({ ...live!, id: undefined, version: 2, systemPrompt: 'You are the friendlier support assistant.', isLive: false, publishedAt: null, createdAt: undefined })
+    .returning();
+  const [set] = await db.insert(evaluationSets).values({ tenantId: tenant!.id, name: 'Support questions' }).returning();
+  const [question, candidate] = await db
+    .insert(evaluationQuestions)
+    .values([
+      { tenantId: tenant!.id, setId: set!.id, question: 'How long do returns take?', expectedSources: [{ documentId: document!.id, title: 'Returns' }] },
+      { tenantId: tenant!.id, setId: set!.id, question: 'Can I return a gift?', expectedAnswer: 'Yes, within 30 days.', status: 'candidate', origin: 'generated' },
+    ])
+    .returning();
+  const [run] = await db
+    .insert(evaluationRuns)
+    .values({ tenantId: tenant!.id, setId: set!.id, personalityId: personality!.id, personalityVersionId: live!.id, personalityName: 'Support', versionNumber: 1, total: 1 })
+    .returning();
+  await db.insert(evaluationResults).values({ tenantId: tenant!.id, runId: run!.id, questionId: question!.id, position: 0, question: question!.question, unanswerable: false });
   return {
     tenantId: tenant!.id,
     name,
@@ -90,6 +122,12 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sessionId: session!.id,
     budgetThresholdId: threshold!.id,
     budgetAlertId: alert!.id,
+    liveVersionId: live!.id,
+    draftVersionId: draft!.id,
+    evaluationSetId: set!.id,
+    evaluationQuestionId: question!.id,
+    candidateQuestionId: candidate!.id,
+    evaluationRunId: run!.id,
   };
 }
 
@@ -107,5 +145,9 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     sessions: await db.select().from(sessions).where(eq(sessions.tenantId, tenantId)).orderBy(sessions.id),
     budgetThresholds: await db.select().from(budgetThresholds).where(eq(budgetThresholds.tenantId, tenantId)).orderBy(budgetThresholds.id),
     budgetAlerts: await db.select().from(budgetAlerts).where(eq(budgetAlerts.tenantId, tenantId)).orderBy(budgetAlerts.id),
+    personalityVersions: await db.select().from(personalityVersions).where(eq(personalityVersions.tenantId, tenantId)).orderBy(personalityVersions.id),
+    evaluationSets: await db.select().from(evaluationSets).where(eq(evaluationSets.tenantId, tenantId)).orderBy(evaluationSets.id),
+    evaluationQuestions: await db.select().from(evaluationQuestions).where(eq(evaluationQuestions.tenantId, tenantId)).orderBy(evaluationQuestions.id),
+    evaluationRuns: await db.select().from(evaluationRuns).where(eq(evaluationRuns.tenantId, tenantId)).orderBy(evaluationRuns.id),
   };
 }
