@@ -20,7 +20,7 @@ export async function benchLexical(sizes = [1_000, 10_000, 50_000]) {
   for (const size of sizes) {
     const handle = await openDatabase({ driver: 'pglite', dataDir: 'memory://', autoMigrate: true });
     const { db } = handle;
-    const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: `lexical${size}`, publishableKey: `pk_bench_lexical_${size}_${Date.now()}` }).returning());
+    const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: `lexical${size}`, publishableKey: `pk_bench_lexical_${size}_${Date.now()}` }).returning({ id: tenants.id }));
     const tenantId = tenant!.id;
     await db.execute(sql`drop index if exists knowledge_chunks_embedding_idx`);
     const contents = await loadChunks(db, tenantId, size, generator);

@@ -15,6 +15,8 @@ export const QUEUES = {
   scheduledSourceSync: 'scheduled-source-sync',
   recoverStalledWork: 'recover-stalled-work',
   indexChunks: 'index-chunks',
+  evaluateRun: 'evaluate-run',
+  generateQuestions: 'generate-evaluation-questions',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
@@ -32,6 +34,9 @@ export const RECOVERY_SCHEDULE = '* * * * *';
 
 /** One tenant's pending chunks into the HNSW graph; without a tenant, the sweep over all tenants. */
 export type IndexChunksJob = { tenantId?: string };
+
+export type EvaluateRunJob = { tenantId: string; runId: string };
+export type GenerateQuestionsJob = { tenantId: string; setId: string; count: number; modelId: string };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -71,6 +76,14 @@ async function startQueue(): Promise<PgBoss> {
     // below the expiry, so a worker that died is noticed and its job retried.
     await boss.createQueue(QUEUES.indexChunks, { policy: 'stately', retryLimit: 4, retryDelay: 10, retryBackoff: true, expireInSeconds: 5 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.evaluateRun))) {
+    // A run continues where it stopped (finished questions are kept), so a retry after a
+    // crash or an expired job only does the rest. Long sets take a while: an hour before expiry.
+    await boss.createQueue(QUEUES.evaluateRun, { retryLimit: 2, retryDelay: 30, expireInSeconds: 60 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.generateQuestions))) {
+    await boss.createQueue(QUEUES.generateQuestions, { retryLimit: 1, retryDelay: 30, expireInSeconds: 15 * 60 });
+  }
   return boss;
 }
 
@@ -95,4 +108,15 @@ export async function enqueueSourceSync(job: SyncSourceJob): Promise<void> {
 export async function enqueueChunkIndexing(tenantId: string): Promise<void> {
   const boss = await getQueue();
   await boss.send(QUEUES.indexChunks, { tenantId } satisfies IndexChunksJob, { singletonKey: tenantId });
+}
+
+export async function enqueueEvaluationRun(job: EvaluateRunJob): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.evaluateRun, job, { singletonKey: job.runId });
+}
+
+export async function enqueueQuestionGeneration(job: GenerateQuestionsJob): Promise<void> {
+  const boss = await getQueue();
+  // One generation at a time per test set.
+  await boss.send(QUEUES.generateQuestions, job, { singletonKey: job.setId });
 }

@@ -8,6 +8,7 @@ import {
   boolean,
   check,
   customType,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -251,10 +252,49 @@ export const aiPersonalities = pgTable(
     check('ai_personalities_frequency_penalty_range', sql`${t.frequencyPenalty} between -2 and 2`),
     check('ai_personalities_presence_penalty_range', sql`${t.presencePenalty} between -2 and 2`),
     check('ai_personalities_max_tokens_positive', sql`${t.maxTokens} > 0`),
+    unique('ai_personalities_tenant_id_unique').on(t.tenantId, t.id),
   ],
 );
 export type AiPersonality = typeof aiPersonalities.$inferSelect;
 export type NewAiPersonality = typeof aiPersonalities.$inferInsert;
+
+// Every saved set of a personality's answering settings. The live version's settings are also
+// the personality row's (what the engine reads); a draft version can be evaluated before it is
+// made live, and an older one made live again (rollback). A new personality gets version 1 from
+// a trigger (the evaluation security migration), whichever path inserts it.
+export const personalityVersions = pgTable(
+  'personality_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    personalityId: uuid('personality_id').notNull(),
+    version: integer('version').notNull(),
+    systemPrompt: text('system_prompt').notNull(),
+    temperature: numeric('temperature', { precision: 3, scale: 2 }).notNull(),
+    maxTokens: integer('max_tokens').notNull(),
+    topP: numeric('top_p', { precision: 3, scale: 2 }).notNull(),
+    frequencyPenalty: numeric('frequency_penalty', { precision: 3, scale: 2 }).notNull(),
+    presencePenalty: numeric('presence_penalty', { precision: 3, scale: 2 }).notNull(),
+    preferredModel: text('preferred_model'),
+    allowGeneralKnowledge: boolean('allow_general_knowledge').notNull(),
+    fallbackMessage: text('fallback_message'),
+    /** What changed, in the author's words. */
+    note: text('note'),
+    isLive: boolean('is_live').notNull().default(false),
+    /** When this version last became live. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.personalityId], foreignColumns: [aiPersonalities.tenantId, aiPersonalities.id] }).onDelete('cascade'),
+    uniqueIndex('personality_versions_number_idx').on(t.tenantId, t.personalityId, t.version),
+    uniqueIndex('personality_versions_one_live_idx').on(t.tenantId, t.personalityId).where(sql`${t.isLive}`),
+    unique('personality_versions_tenant_id_unique').on(t.tenantId, t.id),
+  ],
+);
+export type PersonalityVersion = typeof personalityVersions.$inferSelect;
+export type NewPersonalityVersion = typeof personalityVersions.$inferInsert;
 
 // ==================== WIDGETS ====================
 
@@ -883,6 +923,188 @@ export const budgetAlerts = pgTable(
 );
 export type BudgetAlert = typeof budgetAlerts.$inferSelect;
 export type NewBudgetAlert = typeof budgetAlerts.$inferInsert;
+
+// ==================== EVALUATION ====================
+// A tenant's own test sets (questions with the passages or the answer that should come back,
+// or marked unanswerable) and the runs that score a personality version against them.
+
+export const EVALUATION_QUESTION_STATUSES = ['active', 'candidate'] as const;
+export const EVALUATION_QUESTION_ORIGINS = ['manual', 'import', 'generated'] as const;
+export const EVALUATION_RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const EVALUATION_RESULT_STATUSES = ['pending', 'done', 'error'] as const;
+export type EvaluationRunStatus = (typeof EVALUATION_RUN_STATUSES)[number];
+
+/** A passage that answers the question: a document, optionally one of its sections (a heading). */
+export type ExpectedSource = { documentId: string; title: string; section?: string };
+
+/** Candidate-question generation in the background, shown on the test set's page. */
+export type QuestionGenerationState = {
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  requested: number;
+  produced: number;
+  model: string;
+  error?: string;
+  updatedAt: string;
+};
+
+export const evaluationSets = pgTable(
+  'evaluation_sets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    description: text('description'),
+    generation: jsonb('generation').$type<QuestionGenerationState>(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('evaluation_sets_tenant_name_idx').on(t.tenantId, t.name),
+    unique('evaluation_sets_tenant_id_unique').on(t.tenantId, t.id),
+  ],
+);
+export type EvaluationSet = typeof evaluationSets.$inferSelect;
+
+export const evaluationQuestions = pgTable(
+  'evaluation_questions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    setId: uuid('set_id').notNull(),
+    question: text('question').notNull(),
+    expectedAnswer: text('expected_answer'),
+    expectedSources: jsonb('expected_sources').$type<ExpectedSource[]>().notNull().default([]),
+    unanswerable: boolean('unanswerable').notNull().default(false),
+    // Generated questions wait as candidates until someone accepts them into the set.
+    status: text('status', { enum: EVALUATION_QUESTION_STATUSES }).notNull().default('active'),
+    origin: text('origin', { enum: EVALUATION_QUESTION_ORIGINS }).notNull().default('manual'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.setId], foreignColumns: [evaluationSets.tenantId, evaluationSets.id] }).onDelete('cascade'),
+    index('evaluation_questions_tenant_set_idx').on(t.tenantId, t.setId, t.status, t.createdAt),
+    // What should come back: passages, an answer, or nothing at all (never both).
+    check(
+      'evaluation_questions_expectation',
+      sql`(${t.unanswerable} and ${t.expectedAnswer} is null and jsonb_array_length(${t.expectedSources}) = 0)
+        or (not ${t.unanswerable} and (${t.expectedAnswer} is not null or jsonb_array_length(${t.expectedSources}) > 0))`,
+    ),
+  ],
+);
+export type EvaluationQuestion = typeof evaluationQuestions.$inferSelect;
+export type NewEvaluationQuestion = typeof evaluationQuestions.$inferInsert;
+
+/** A run's scores (lib/evaluation/summary.ts); null where nothing could be scored. */
+export type EvaluationMetrics = {
+  questions: number;
+  scored: number;
+  passed: number;
+  errors: number;
+  answerable: number;
+  unanswerable: number;
+  recallAt3: number | null;
+  recallAt5: number | null;
+  mrr: number | null;
+  noAnswerPrecision: number | null;
+  noAnswerRecall: number | null;
+  faithfulness: number | null;
+  citationCorrectness: number | null;
+  answerCorrectness: number | null;
+  /** Of the unanswerable questions, the share whose answer said it did not know. */
+  honestDeclines: number | null;
+};
+
+/** What the run searched: knowledge changes between runs explain retrieval differences. */
+export type EvaluationKnowledgeSnapshot = { documents: number; chunks: number; embeddingModel: string };
+
+export const evaluationRuns = pgTable(
+  'evaluation_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    setId: uuid('set_id').notNull(),
+    // Kept when the personality or version is deleted: the names below say what was tested.
+    personalityId: uuid('personality_id').references(() => aiPersonalities.id, { onDelete: 'set null' }),
+    personalityVersionId: uuid('personality_version_id').references(() => personalityVersions.id, { onDelete: 'set null' }),
+    personalityName: text('personality_name').notNull(),
+    versionNumber: integer('version_number').notNull(),
+    status: text('status', { enum: EVALUATION_RUN_STATUSES }).notNull().default('queued'),
+    total: integer('total').notNull().default(0),
+    completed: integer('completed').notNull().default(0),
+    // Null: retrieval only. Otherwise answers are written by the version's model and graded.
+    answerModel: text('answer_model'),
+    judgeModel: text('judge_model'),
+    metrics: jsonb('metrics').$type<EvaluationMetrics>(),
+    knowledge: jsonb('knowledge').$type<EvaluationKnowledgeSnapshot>(),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8 }).notNull().default('0'),
+    error: text('error'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.setId], foreignColumns: [evaluationSets.tenantId, evaluationSets.id] }).onDelete('cascade'),
+    index('evaluation_runs_tenant_set_created_idx').on(t.tenantId, t.setId, t.createdAt.desc()),
+    index('evaluation_runs_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    unique('evaluation_runs_tenant_id_unique').on(t.tenantId, t.id),
+    check('evaluation_runs_progress', sql`${t.completed} between 0 and ${t.total}`),
+  ],
+);
+export type EvaluationRun = typeof evaluationRuns.$inferSelect;
+
+export type RetrievedPassage = { documentId: string; chunkId: string; title: string; headingPath: string[]; excerpt: string; score: number; relevant: boolean };
+/** The judge's verdict on one statement of an answer. */
+export type StatementVerdict = { id: number; text: string; cites: number[]; claim: boolean; supported: boolean; citationsSupport: boolean | null };
+export type JudgeVerdict = {
+  statements: StatementVerdict[];
+  declined: boolean;
+  matchesExpected: 'yes' | 'partly' | 'no' | null;
+  reason: string;
+};
+
+// One question of one run. The question and its expectation are copied in, so a run keeps
+// meaning what it measured after the set is edited; question_id pairs results across runs.
+export const evaluationResults = pgTable(
+  'evaluation_results',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    runId: uuid('run_id').notNull(),
+    questionId: uuid('question_id').notNull(),
+    position: integer('position').notNull(),
+    question: text('question').notNull(),
+    expectedAnswer: text('expected_answer'),
+    expectedSources: jsonb('expected_sources').$type<ExpectedSource[]>().notNull().default([]),
+    unanswerable: boolean('unanswerable').notNull(),
+    status: text('status', { enum: EVALUATION_RESULT_STATUSES }).notNull().default('pending'),
+    passages: jsonb('passages').$type<RetrievedPassage[]>().notNull().default([]),
+    firstRelevantRank: integer('first_relevant_rank'),
+    answer: text('answer'),
+    answerStatus: text('answer_status', { enum: ANSWER_STATUSES }),
+    judge: jsonb('judge').$type<JudgeVerdict>(),
+    faithfulness: doublePrecision('faithfulness'),
+    citationCorrectness: doublePrecision('citation_correctness'),
+    answerCorrectness: doublePrecision('answer_correctness'),
+    retrievalPassed: boolean('retrieval_passed'),
+    answerPassed: boolean('answer_passed'),
+    // Every scored part passed; null when nothing could be scored.
+    passed: boolean('passed'),
+    error: text('error'),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8 }).notNull().default('0'),
+    latencyMs: integer('latency_ms'),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.runId], foreignColumns: [evaluationRuns.tenantId, evaluationRuns.id] }).onDelete('cascade'),
+    uniqueIndex('evaluation_results_run_position_idx').on(t.tenantId, t.runId, t.position),
+    index('evaluation_results_tenant_question_idx').on(t.tenantId, t.questionId),
+  ],
+);
+export type EvaluationResult = typeof evaluationResults.$inferSelect;
+export type NewEvaluationResult = typeof evaluationResults.$inferInsert;
 
 // ==================== RATE LIMITS ====================
 // Fixed-window counters shared by every app instance (nothing that must be shared lives in

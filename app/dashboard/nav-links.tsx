@@ -8,6 +8,7 @@ const LINKS = [
   { href: '/dashboard/knowledge', label: 'Knowledge' },
   { href: '/dashboard/personalities', label: 'Personalities' },
   { href: '/dashboard/playground', label: 'Playground' },
+  { href: '/dashboard/evaluation', label: 'Evaluation' },
   { href: '/dashboard/widgets', label: 'Widgets' },
   { href: '/dashboard/conversations', label: 'Conversations' },
   { href: '/dashboard/costs', label: 'Costs' },

@@ -16,6 +16,7 @@ import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
 import type { SearchHit } from '@/lib/knowledge/search';
 import { languageModel, type ModelInfo, resolveModel } from './models';
 import { type AnswerPolicy, buildPrompt, citedPassages, type HistoryTurn, type PromptPassage } from './prompt';
+import { declinesWithoutModel, modelAnswerStatus, modelCallSettings, PASSAGES_PER_REPLY, RETRIEVAL_ONLY_PASSAGES } from './reply-policy';
 import { excerpt, noAnswerReply, retrievalOnlyAnswer } from './retrieval-only';
 
 // The one entry point for an assistant reply, whoever asks (dashboard playground, public
@@ -24,8 +25,6 @@ import { excerpt, noAnswerReply, retrievalOnlyAnswer } from './retrieval-only';
 // background, independent of whether anyone is still reading the stream, and always ends
 // stored as complete or failed.
 
-const PASSAGES_PER_REPLY = 5;
-const RETRIEVAL_ONLY_PASSAGES = 3;
 const HISTORY_MESSAGES = 20;
 const MAX_HISTORY_TOKENS = 3_000;
 // Room kept free in the context for the system prompt's rules and message framing.
@@ -90,13 +89,7 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
       replyId: reply.id,
       userMessageId: question.id,
       systemPrompt: personality.systemPrompt,
-      settings: {
-        temperature: Number(personality.temperature),
-        topP: Number(personality.topP),
-        frequencyPenalty: Number(personality.frequencyPenalty),
-        presencePenalty: Number(personality.presencePenalty),
-        maxTokens: personality.maxTokens,
-      },
+      settings: modelCallSettings(personality),
       preferredModel: personality.preferredModel,
       policy: { allowGeneralKnowledge: personality.allowGeneralKnowledge, alternatives: alternativesFor(widget) },
       fallbackMessage: personality.fallbackMessage,
@@ -242,7 +235,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     const passages = toPassages(model ? hits : hits.slice(0, RETRIEVAL_ONLY_PASSAGES));
     sources = passages.map((passage) => passage.source);
     emit({ type: 'sources', sources: passages.map((passage) => passage.reply) });
-    if (passages.length === 0 && (!model || (prepared.fallbackMessage && !prepared.policy.allowGeneralKnowledge))) {
+    if (declinesWithoutModel(passages.length, Boolean(model), { fallbackMessage: prepared.fallbackMessage, allowGeneralKnowledge: prepared.policy.allowGeneralKnowledge })) {
       // An honest "I don't know" without spending a model call: the personality's own words.
       const content = noAnswerReply(prepared.fallbackMessage, prepared.policy.alternatives);
       emit({ type: 'text', delta: content });
@@ -272,7 +265,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
         stored = {
           content: outcome.content,
           status: 'complete',
-          answerStatus: passages.length === 0 ? 'no_match' : citations.length ? 'grounded' : 'uncited',
+          answerStatus: modelAnswerStatus(passages.length, citations.length),
           metadata: { answerMode: mode, citations, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
         };
       }

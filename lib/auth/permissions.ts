@@ -18,6 +18,9 @@ export const PERMISSIONS = {
   // Playground turns call the model and cost money: not for read-only members.
   'playground:chat': ['owner', 'admin'],
   'budgets:manage': ['owner', 'admin'],
+  // Test sets and their questions; runs and question generation call models and cost money.
+  'evaluation:manage': ['owner', 'admin'],
+  'evaluation:run': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -1,6 +1,7 @@
 import 'server-only';
 import type { ConversationRow } from '@/db/queries/conversations';
 import type { Message } from '@/db/schema';
+import { csvCell } from '@/lib/csv';
 
 // The rows of a conversation export (app/dashboard/conversations/export/route.ts).
 
@@ -10,13 +11,6 @@ const CSV_COLUMNS = [
   'input_tokens', 'output_tokens', 'cost_usd', 'latency_ms', 'error',
 ] as const;
 
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // A cell starting like a formula would run in a spreadsheet: visitors write this text.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 /** One CSV line per message (one line with empty message columns for a conversation without any). */
 export function csvRows(conversation: ConversationRow, messages: Message[]): string {

@@ -49,3 +49,25 @@ export function firstRelevantRank<T>(ranked: T[], isRelevant: (item: T) => boole
   const index = ranked.findIndex(isRelevant);
   return index === -1 ? null : index + 1;
 }
+
+/**
+ * Whether a retrieved passage is from the named section: the section is in its heading path or
+ * (a small section merged into a neighbour) a heading line of its text. Headings compare
+ * ignoring case and surrounding spaces; no section means anywhere in the document.
+ */
+export function inSection(section: string | null | undefined, passage: { headingPath: string[]; content?: string }): boolean {
+  const wanted = section?.trim().toLowerCase();
+  if (!wanted) return true;
+  const same = (heading: string) => heading.trim().toLowerCase() === wanted;
+  return (
+    passage.headingPath.some(same) ||
+    (passage.content ?? '').split('\n').some((line) => /^#{1,6} /.test(line) && line.replace(/^#{1,6} /, '').split(' › ').some(same))
+  );
+}
+
+/** An expected passage: a document, optionally one of its sections. */
+export type ExpectedPassage = { documentId: string; section?: string | null };
+
+/** Whether a retrieved passage is one of the expected ones. */
+export const answersFrom = (expected: ExpectedPassage[]) => (passage: { documentId: string; headingPath: string[]; content?: string }) =>
+  expected.some((source) => source.documentId === passage.documentId && inSection(source.section, passage));

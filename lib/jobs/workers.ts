@@ -1,9 +1,12 @@
 import 'server-only';
 import { refreshKnowledgeStatistics } from '@/db/maintenance';
+import { updateEvaluationSet, updateRun } from '@/db/queries/evaluation';
 import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/knowledge';
 import {
   enqueueChunkIndexing,
   enqueueIngestion,
+  type EvaluateRunJob,
+  type GenerateQuestionsJob,
   getQueue,
   INDEX_SWEEP_SCHEDULE,
   type IndexChunksJob,
@@ -15,6 +18,8 @@ import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { closeInterruptedReplies } from '@/lib/ai/engine';
 import { rollUpCosts } from '@/lib/costs/rollup';
+import { generateCandidateQuestions } from '@/lib/evaluation/generate';
+import { executeRun } from '@/lib/evaluation/run';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
 import { INDEX_VERSION, ingestDocument } from '@/lib/knowledge/ingest';
 import { indexTenantChunks, queuePendingChunkIndexing } from '@/lib/knowledge/vector-index';
@@ -91,6 +96,39 @@ export async function startWorkers(): Promise<void> {
   // The sweep catches chunks whose job was lost (enqueueing failed, retries exhausted).
   await boss.schedule(QUEUES.indexChunks, INDEX_SWEEP_SCHEDULE, {} satisfies IndexChunksJob);
   await boss.send(QUEUES.indexChunks, {} satisfies IndexChunksJob);
+  await boss.work(QUEUES.evaluateRun, { includeMetadata: true, pollingIntervalSeconds: 1 }, async ([job]) => {
+    if (!job) return;
+    const { tenantId, runId } = job.data as EvaluateRunJob;
+    try {
+      await executeRun(tenantId, runId);
+    } catch (error) {
+      console.error(`Evaluation run ${runId} failed (attempt ${job.retryCount + 1})`, error);
+      // The queue retries (the run continues where it stopped); after the last attempt it is failed, not left running.
+      if (job.retryCount >= job.retryLimit) {
+        await withTenantId(tenantId, (tx) => updateRun(tx, tenantId, runId, { status: 'failed', error: 'The run stopped on an internal error. Start it again.', finishedAt: new Date() })).catch(
+          (recordError) => console.error('Could not record the run failure', recordError),
+        );
+      }
+      throw error;
+    }
+  });
+  await boss.work(QUEUES.generateQuestions, { includeMetadata: true, pollingIntervalSeconds: 1 }, async ([job]) => {
+    if (!job) return;
+    const request = job.data as GenerateQuestionsJob;
+    try {
+      await generateCandidateQuestions(request);
+    } catch (error) {
+      console.error(`Question generation for set ${request.setId} failed (attempt ${job.retryCount + 1})`, error);
+      if (job.retryCount >= job.retryLimit) {
+        await withTenantId(request.tenantId, (tx) =>
+          updateEvaluationSet(tx, request.tenantId, request.setId, {
+            generation: { status: 'failed', requested: request.count, produced: 0, model: request.modelId, error: 'Stopped on an internal error. Try again.', updatedAt: new Date().toISOString() },
+          }),
+        ).catch((recordError) => console.error('Could not record the generation failure', recordError));
+      }
+      throw error;
+    }
+  });
   await boss.work(QUEUES.rollUpCosts, { pollingIntervalSeconds: 5 }, async () => {
     await rollUpCosts();
   });

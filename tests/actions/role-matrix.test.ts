@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
+import * as evaluation from '@/app/dashboard/evaluation/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
@@ -13,7 +14,10 @@ import type { TenantAction } from '@/lib/actions/define-action';
 import { createTeam, snapshotTeam, type Team } from '../helpers/team';
 
 type Actor = 'owner' | 'admin' | 'member';
-type Case = { name: string; action: TenantAction; input: (team: Team) => Record<string, string>; allowed: Actor[] };
+type Case = { name: string; action: TenantAction; input: (team: Team) => Record<string, string | File>; allowed: Actor[] };
+
+// Question generation needs a configured model (nothing is called: no worker runs here).
+process.env.OPENAI_API_KEY = 'role-matrix-key';
 
 const PERSONALITY = {
   name: 'Support v2',
@@ -75,6 +79,25 @@ const CASES: Case[] = [
   { name: 'add a budget threshold', action: costs.addBudgetThreshold, input: () => ({ amountUsd: '40', period: 'weekly', severity: 'critical' }), allowed: ['owner', 'admin'] },
   { name: 'remove a budget threshold', action: costs.removeBudgetThreshold, input: (t) => ({ thresholdId: t.budgetThresholdId }), allowed: ['owner', 'admin'] },
   { name: 'resolve a budget alert', action: costs.resolveAlert, input: (t) => ({ alertId: t.budgetAlertId }), allowed: ['owner', 'admin'] },
+  { name: 'make a personality version live', action: personalities.makeVersionLive, input: (t) => ({ versionId: t.draftVersionId }), allowed: ['owner', 'admin'] },
+  { name: 'create a test set', action: evaluation.createTestSet, input: () => ({ name: 'Billing questions' }), allowed: ['owner', 'admin'] },
+  { name: 'edit a test set', action: evaluation.updateTestSet, input: (t) => ({ setId: t.evaluationSetId, name: 'Renamed set' }), allowed: ['owner', 'admin'] },
+  { name: 'delete a test set', action: evaluation.deleteTestSet, input: (t) => ({ setId: t.evaluationSetId }), allowed: ['owner', 'admin'] },
+  { name: 'add a test question', action: evaluation.addQuestion, input: (t) => ({ setId: t.evaluationSetId, question: 'Do you ship to Canada?', unanswerable: 'on' }), allowed: ['owner', 'admin'] },
+  { name: 'edit a test question', action: evaluation.editQuestion, input: (t) => ({ questionId: t.evaluationQuestionId, question: 'Do you ship to Mexico?', unanswerable: 'on' }), allowed: ['owner', 'admin'] },
+  { name: 'delete a test question', action: evaluation.removeQuestion, input: (t) => ({ questionId: t.evaluationQuestionId }), allowed: ['owner', 'admin'] },
+  { name: 'accept a candidate question', action: evaluation.acceptCandidate, input: (t) => ({ questionId: t.candidateQuestionId }), allowed: ['owner', 'admin'] },
+  { name: 'discard all candidate questions', action: evaluation.settleAllCandidates, input: (t) => ({ setId: t.evaluationSetId, decision: 'reject' }), allowed: ['owner', 'admin'] },
+  {
+    name: 'import test questions',
+    action: evaluation.importQuestions,
+    input: (t) => ({ setId: t.evaluationSetId, file: new File(['question,unanswerable\nWhat is the capital of France?,yes\n'], 'questions.csv', { type: 'text/csv' }) }),
+    allowed: ['owner', 'admin'],
+  },
+  { name: 'generate candidate questions', action: evaluation.generateQuestions, input: (t) => ({ setId: t.evaluationSetId, count: '3', modelId: 'gpt-4o-mini' }), allowed: ['owner', 'admin'] },
+  { name: 'start an evaluation run', action: evaluation.startRun, input: (t) => ({ setId: t.evaluationSetId, versionId: t.draftVersionId, judgeModel: '' }), allowed: ['owner', 'admin'] },
+  { name: 'cancel an evaluation run', action: evaluation.cancelRun, input: (t) => ({ runId: t.evaluationRunId }), allowed: ['owner', 'admin'] },
+  { name: 'delete an evaluation run', action: evaluation.removeRun, input: (t) => ({ runId: t.evaluationRunId }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -88,7 +111,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs].flatMap((module) => Object.values(module)).filter(
+    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, evaluation].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

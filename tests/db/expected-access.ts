@@ -49,6 +49,10 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
   cost_events: TENANT_SCOPED,
   cost_rollup_watermarks: TENANT_SCOPED,
   cost_summaries: TENANT_SCOPED,
+  evaluation_questions: TENANT_SCOPED,
+  evaluation_results: TENANT_SCOPED,
+  evaluation_runs: TENANT_SCOPED,
+  evaluation_sets: TENANT_SCOPED,
   invitations: {
     app_tenant: READ_WRITE,
     // An invitation link is looked up by its token hash before the tenant is known; it is
@@ -70,6 +74,8 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
     policies: ['system_read: SELECT to app_system using true', TENANT_POLICY],
   },
   messages: TENANT_SCOPED,
+  // Written by the personality's first-version trigger as the role inserting the personality (app_tenant).
+  personality_versions: TENANT_SCOPED,
   rate_limits: {
     app_system: READ_WRITE,
     policies: ['system_counters: ALL to app_system using true check true'],

@@ -18,6 +18,9 @@ type Parents = {
   sessionId: string;
   documentId: string;
   sourceId: string;
+  personalityId: string;
+  evaluationSetId: string;
+  evaluationRunId: string;
 };
 
 type Fixture = {
@@ -55,6 +58,44 @@ const FIXTURES: Record<string, Fixture> = {
   ai_personalities: {
     table: schema.aiPersonalities,
     row: async (_db, p) => ({ tenantId: p.tenantId, name: `Persona ${unique()}`, systemPrompt: 'Be helpful.' }),
+  },
+  personality_versions: {
+    table: schema.personalityVersions,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      personalityId: p.personalityId,
+      version: 2 + Math.floor(Math.random() * 1e9),
+      systemPrompt: 'Be brief.',
+      temperature: '0.50',
+      maxTokens: 100,
+      topP: '1.00',
+      frequencyPenalty: '0.00',
+      presencePenalty: '0.00',
+      allowGeneralKnowledge: false,
+    }),
+  },
+  evaluation_sets: {
+    table: schema.evaluationSets,
+    row: async (_db, p) => ({ tenantId: p.tenantId, name: `Set ${unique()}` }),
+  },
+  evaluation_questions: {
+    table: schema.evaluationQuestions,
+    row: async (_db, p) => ({ tenantId: p.tenantId, setId: p.evaluationSetId, question: 'What is the capital of France?', unanswerable: true }),
+  },
+  evaluation_runs: {
+    table: schema.evaluationRuns,
+    row: async (_db, p) => ({ tenantId: p.tenantId, setId: p.evaluationSetId, personalityName: 'Support', versionNumber: 1 }),
+  },
+  evaluation_results: {
+    table: schema.evaluationResults,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      runId: p.evaluationRunId,
+      questionId: randomUUID(),
+      position: Math.floor(Math.random() * 1e9),
+      question: 'What is the capital of France?',
+      unanswerable: true,
+    }),
   },
   widgets: {
     table: schema.widgets,
@@ -187,7 +228,24 @@ async function createTenant(db: Database, name: string): Promise<Parents> {
     .insert(schema.sources)
     .values({ tenantId, name: 'Parent site', kind: 'website', url: 'https://example.com/', crawl: { sameSite: true, include: [], exclude: [], maxPages: 10, maxDepth: 1 } })
     .returning({ id: schema.sources.id });
-  return { tenantId, sessionId: session!.id, documentId: document!.id, sourceId: source!.id };
+  const [personality] = await db
+    .insert(schema.aiPersonalities)
+    .values({ tenantId, name: 'Parent', systemPrompt: 'Be helpful.' })
+    .returning({ id: schema.aiPersonalities.id });
+  const [set] = await db.insert(schema.evaluationSets).values({ tenantId, name: 'Parent' }).returning({ id: schema.evaluationSets.id });
+  const [run] = await db
+    .insert(schema.evaluationRuns)
+    .values({ tenantId, setId: set!.id, personalityName: 'Parent', versionNumber: 1 })
+    .returning({ id: schema.evaluationRuns.id });
+  return {
+    tenantId,
+    sessionId: session!.id,
+    documentId: document!.id,
+    sourceId: source!.id,
+    personalityId: personality!.id,
+    evaluationSetId: set!.id,
+    evaluationRunId: run!.id,
+  };
 }
 
 /** Runs `fn` as app_tenant without binding any tenant. */
@@ -373,6 +431,28 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
         ),
         '23503',
       );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, (tx) =>
+          tx.insert(schema.evaluationQuestions).values({ tenantId: a.tenantId, setId: b.evaluationSetId, question: 'x', unanswerable: true }),
+        ),
+        '23503',
+      );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, async (tx) =>
+          tx.insert(schema.personalityVersions).values({ ...((await FIXTURES.personality_versions!.row(db, a)) as schema.NewPersonalityVersion), personalityId: b.personalityId }),
+        ),
+        '23503',
+      );
+    });
+
+    it('gives every new personality a live version 1 with its settings, inside the tenant scope', async () => {
+      const [created] = await scopeToTenant(db, a.tenantId, (tx) =>
+        tx.insert(schema.aiPersonalities).values({ tenantId: a.tenantId, name: `Scoped ${unique()}`, systemPrompt: 'Answer briefly.', temperature: '0.20' }).returning(),
+      );
+      const versions = await scopeToTenant(db, a.tenantId, (tx) =>
+        tx.select().from(schema.personalityVersions).where(eq(schema.personalityVersions.personalityId, created!.id)),
+      );
+      expect(versions).toMatchObject([{ tenantId: a.tenantId, version: 1, isLive: true, systemPrompt: 'Answer briefly.', temperature: '0.20' }]);
     });
   });
 }

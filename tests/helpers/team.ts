@@ -5,11 +5,16 @@ import {
   apiKeys,
   budgetAlerts,
   budgetThresholds,
+  evaluationQuestions,
+  evaluationResults,
+  evaluationRuns,
+  evaluationSets,
   invitations,
   knowledgeDocuments,
   memberships,
   type MemberRole,
   messages,
+  personalityVersions,
   sessions,
   sourceChanges,
   sourcePages,
@@ -38,6 +43,14 @@ export type Team = {
   sourceId: string;
   failedSyncId: string;
   pendingChangeId: string;
+  /** The default personality's live version 1 and an untested draft version 2. */
+  liveVersionId: string;
+  draftVersionId: string;
+  /** A test set with one question, one generated candidate and one queued run. */
+  evaluationSetId: string;
+  evaluationQuestionId: string;
+  candidateQuestionId: string;
+  evaluationRunId: string;
 };
 
 /** A workspace with one user per role, a second owner, a plain member to act on, an invitation, a key, a document, a budget threshold and an alert. */
@@ -98,6 +111,25 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .insert(sourceChanges)
     .values({ tenantId: tenant!.id, sourceId: source!.id, pageId: page!.id, kind: 'new', url: page!.url, title: 'Returns', content: '# Returns\n\nReturns are free for 60 days.', contentHash: 'hash' })
     .returning();
+  const { eq } = await import('drizzle-orm');
+  const [live] = await db.select().from(personalityVersions).where(eq(personalityVersions.personalityId, personality!.id));
+  const [draft] = await db
+    .insert(personalityVersions)
+    .values({ ...live!, id: undefined, version: 2, systemPrompt: 'You are the friendlier support assistant.', isLive: false, publishedAt: null, createdAt: undefined })
+    .returning();
+  const [set] = await db.insert(evaluationSets).values({ tenantId: tenant!.id, name: 'Support questions' }).returning();
+  const [question, candidate] = await db
+    .insert(evaluationQuestions)
+    .values([
+      { tenantId: tenant!.id, setId: set!.id, question: 'How long do returns take?', expectedSources: [{ documentId: document!.id, title: 'Returns' }] },
+      { tenantId: tenant!.id, setId: set!.id, question: 'Can I return a gift?', expectedAnswer: 'Yes, within 30 days.', status: 'candidate', origin: 'generated' },
+    ])
+    .returning();
+  const [run] = await db
+    .insert(evaluationRuns)
+    .values({ tenantId: tenant!.id, setId: set!.id, personalityId: personality!.id, personalityVersionId: live!.id, personalityName: 'Support', versionNumber: 1, total: 1 })
+    .returning();
+  await db.insert(evaluationResults).values({ tenantId: tenant!.id, runId: run!.id, questionId: question!.id, position: 0, question: question!.question, unanswerable: false });
   return {
     tenantId: tenant!.id,
     name,
@@ -114,6 +146,12 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sourceId: source!.id,
     failedSyncId: failedSync!.id,
     pendingChangeId: change!.id,
+    liveVersionId: live!.id,
+    draftVersionId: draft!.id,
+    evaluationSetId: set!.id,
+    evaluationQuestionId: question!.id,
+    candidateQuestionId: candidate!.id,
+    evaluationRunId: run!.id,
   };
 }
 
@@ -135,5 +173,9 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     sourceSyncs: await db.select().from(sourceSyncs).where(eq(sourceSyncs.tenantId, tenantId)).orderBy(sourceSyncs.id),
     sourcePages: await db.select().from(sourcePages).where(eq(sourcePages.tenantId, tenantId)).orderBy(sourcePages.id),
     sourceChanges: await db.select().from(sourceChanges).where(eq(sourceChanges.tenantId, tenantId)).orderBy(sourceChanges.id),
+    personalityVersions: await db.select().from(personalityVersions).where(eq(personalityVersions.tenantId, tenantId)).orderBy(personalityVersions.id),
+    evaluationSets: await db.select().from(evaluationSets).where(eq(evaluationSets.tenantId, tenantId)).orderBy(evaluationSets.id),
+    evaluationQuestions: await db.select().from(evaluationQuestions).where(eq(evaluationQuestions.tenantId, tenantId)).orderBy(evaluationQuestions.id),
+    evaluationRuns: await db.select().from(evaluationRuns).where(eq(evaluationRuns.tenantId, tenantId)).orderBy(evaluationRuns.id),
   };
 }

@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { buttonClasses } from '@/components/ui/button';
 import { Field, Select, TextArea, TextInput } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -119,6 +120,11 @@ export function PersonalityForm({
         >
           <TextArea name="fallbackMessage" rows={2} defaultValue={value('fallbackMessage')} maxLength={500} errors={errors.fallbackMessage} hasHint />
         </Field>
+        {editing && (
+          <Field label="What changed (optional)" name="versionNote" errors={errors.versionNote} hint="Saved with the new version, so your team can tell versions apart.">
+            <TextInput name="versionNote" defaultValue={state.values?.versionNote ?? ''} maxLength={200} errors={errors.versionNote} hasHint />
+          </Field>
+        )}
         <div className="flex flex-wrap gap-6">
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="allowGeneralKnowledge" defaultChecked={['true', 'on'].includes(value('allowGeneralKnowledge'))} className="size-4 accent-indigo-600" />
@@ -138,8 +144,16 @@ export function PersonalityForm({
       </fieldset>
       <FormMessage state={state} />
       {!readOnly && (
-        <div>
+        <div className="flex flex-wrap items-center gap-3">
           <SubmitButton>{editing ? 'Save personality' : 'Create personality'}</SubmitButton>
+          {editing && (
+            <>
+              <button type="submit" name="intent" value="draft" className={buttonClasses('secondary')}>
+                Save as draft version
+              </button>
+              <span className="text-xs text-slate-500 dark:text-slate-400">A draft changes nothing for visitors until you make it live: test it under Evaluation first.</span>
+            </>
+          )}
         </div>
       )}
     </form>
