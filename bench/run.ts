@@ -1,5 +1,5 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
-// `npm run bench -- costs` (or scope, knowledge, widget, sources, inbox, meetings) runs only the named sections.
+// `npm run bench -- costs` (or scope, knowledge, lexical, quality, widget, sources, inbox, meetings) runs only the named sections.
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -48,7 +48,7 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'widget', 'sources', 'inbox', 'meetings'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'lexical', 'quality', 'widget', 'sources', 'inbox', 'meetings'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -78,11 +78,26 @@ process.env.LIVEKIT_API_KEY = LIVEKIT_TEST_KEY;
 process.env.LIVEKIT_API_SECRET = LIVEKIT_TEST_SECRET;
 const { getDatabase, closeDatabase } = await import('../db/client');
 if (runs('knowledge')) {
-  const { benchIngestion, benchSearch } = await import('./knowledge');
+  const { benchIngestion, benchSearch, benchSearchOverWire, benchTimeToSearchable } = await import('./knowledge');
+  const { closeQueue } = await import('../db/queue');
   const { db } = await getDatabase();
   await benchIngestion(db);
-  await benchSearch();
+  await benchTimeToSearchable(db);
   // A fresh database for what follows, so no section measures another's leftovers.
+  await closeQueue();
+  await closeDatabase();
+  // BENCH_KNOWLEDGE_SIZES=1000,10000 for a quicker run (50k chunks take most of the time).
+  const sizes = process.env.BENCH_KNOWLEDGE_SIZES?.split(',').map(Number);
+  await benchSearch(sizes);
+  await benchSearchOverWire(sizes ? Math.min(...sizes) : undefined);
+}
+if (runs('lexical')) {
+  const { benchLexical } = await import('./lexical');
+  await benchLexical();
+}
+if (runs('quality')) {
+  const { benchQuality } = await import('./quality');
+  await benchQuality((await getDatabase()).db);
   await closeDatabase();
 }
 if (runs('widget')) {

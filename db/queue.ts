@@ -16,6 +16,9 @@ export const QUEUES = {
   recoverStalledWork: 'recover-stalled-work',
   reconcileMeetings: 'reconcile-meetings',
   summarizeMeeting: 'summarize-meeting',
+  indexChunks: 'index-chunks',
+  evaluateRun: 'evaluate-run',
+  generateQuestions: 'generate-evaluation-questions',
 } as const;
 
 /** Cost rollups and budget alerts run every minute (pg-boss cron, one job per minute across instances). */
@@ -23,6 +26,9 @@ export const ROLLUP_SCHEDULE = '* * * * *';
 
 /** Lost meeting webhooks are looked for every minute. */
 export const RECONCILE_SCHEDULE = '* * * * *';
+
+/** Every few minutes, a sweep queues the indexing of any tenant whose chunks wait for the graph. */
+export const INDEX_SWEEP_SCHEDULE = '*/5 * * * *';
 
 export type IngestDocumentJob = { tenantId: string; documentId: string };
 export type SyncSourceJob = { tenantId: string; syncId: string };
@@ -32,6 +38,12 @@ export type ScheduledSourceSyncJob = { tenantId: string; sourceId: string };
 export const RECOVERY_SCHEDULE = '* * * * *';
 
 export type SummarizeMeetingJob = { tenantId: string; meetingId: string };
+
+/** One tenant's pending chunks into the HNSW graph; without a tenant, the sweep over all tenants. */
+export type IndexChunksJob = { tenantId?: string };
+
+export type EvaluateRunJob = { tenantId: string; runId: string };
+export type GenerateQuestionsJob = { tenantId: string; setId: string; count: number; modelId: string };
 
 async function startQueue(): Promise<PgBoss> {
   const { queue } = await getDatabase();
@@ -71,6 +83,20 @@ async function startQueue(): Promise<PgBoss> {
   if (!(await boss.getQueue(QUEUES.summarizeMeeting))) {
     await boss.createQueue(QUEUES.summarizeMeeting, { retryLimit: 3, retryDelay: 30, retryBackoff: true, expireInSeconds: 10 * 60 });
   }
+  if (!(await boss.getQueue(QUEUES.indexChunks))) {
+    // Per tenant (singletonKey) at most one job queued and one active: new chunks arriving
+    // while a tenant is being indexed queue exactly one follow-up. A run is time-boxed far
+    // below the expiry, so a worker that died is noticed and its job retried.
+    await boss.createQueue(QUEUES.indexChunks, { policy: 'stately', retryLimit: 4, retryDelay: 10, retryBackoff: true, expireInSeconds: 5 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.evaluateRun))) {
+    // A run continues where it stopped (finished questions are kept), so a retry after a
+    // crash or an expired job only does the rest. Long sets take a while: an hour before expiry.
+    await boss.createQueue(QUEUES.evaluateRun, { retryLimit: 2, retryDelay: 30, expireInSeconds: 60 * 60 });
+  }
+  if (!(await boss.getQueue(QUEUES.generateQuestions))) {
+    await boss.createQueue(QUEUES.generateQuestions, { retryLimit: 1, retryDelay: 30, expireInSeconds: 15 * 60 });
+  }
   return boss;
 }
 
@@ -98,4 +124,21 @@ export async function enqueueSourceSync(job: SyncSourceJob): Promise<void> {
 export async function enqueueMeetingSummary(job: SummarizeMeetingJob, delaySeconds = 30): Promise<void> {
   const boss = await getQueue();
   await boss.send(QUEUES.summarizeMeeting, job, { singletonKey: job.meetingId, startAfter: delaySeconds });
+}
+
+/** Queues the background job that adds a tenant's new chunks to the HNSW graph. */
+export async function enqueueChunkIndexing(tenantId: string): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.indexChunks, { tenantId } satisfies IndexChunksJob, { singletonKey: tenantId });
+}
+
+export async function enqueueEvaluationRun(job: EvaluateRunJob): Promise<void> {
+  const boss = await getQueue();
+  await boss.send(QUEUES.evaluateRun, job, { singletonKey: job.runId });
+}
+
+export async function enqueueQuestionGeneration(job: GenerateQuestionsJob): Promise<void> {
+  const boss = await getQueue();
+  // One generation at a time per test set.
+  await boss.send(QUEUES.generateQuestions, job, { singletonKey: job.setId });
 }

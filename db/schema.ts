@@ -4,9 +4,11 @@
 // express FORCE or idempotent roles); `tests/db/catalog.test.ts` fails if a table lacks them.
 import { sql } from 'drizzle-orm';
 import {
+  bigint,
   boolean,
   check,
   customType,
+  doublePrecision,
   foreignKey,
   index,
   integer,
@@ -230,6 +232,12 @@ export const aiPersonalities = pgTable(
     frequencyPenalty: numeric('frequency_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
     presencePenalty: numeric('presence_penalty', { precision: 3, scale: 2 }).notNull().default('0.00'),
     preferredModel: text('preferred_model'),
+    // Off: answers come only from the knowledge. On: the model may answer from general
+    // knowledge when no passage matches, saying so.
+    allowGeneralKnowledge: boolean('allow_general_knowledge').notNull().default(false),
+    // What the assistant says when the knowledge has no answer; empty: written by the model
+    // in the personality's voice (or a standard sentence without a model).
+    fallbackMessage: text('fallback_message'),
     isDefault: boolean('is_default').notNull().default(false),
     isActive: boolean('is_active').notNull().default(true),
     metadata: jsonb('metadata').$type<{ tags?: string[]; category?: string }>().notNull().default({}),
@@ -246,10 +254,49 @@ export const aiPersonalities = pgTable(
     check('ai_personalities_frequency_penalty_range', sql`${t.frequencyPenalty} between -2 and 2`),
     check('ai_personalities_presence_penalty_range', sql`${t.presencePenalty} between -2 and 2`),
     check('ai_personalities_max_tokens_positive', sql`${t.maxTokens} > 0`),
+    unique('ai_personalities_tenant_id_unique').on(t.tenantId, t.id),
   ],
 );
 export type AiPersonality = typeof aiPersonalities.$inferSelect;
 export type NewAiPersonality = typeof aiPersonalities.$inferInsert;
+
+// Every saved set of a personality's answering settings. The live version's settings are also
+// the personality row's (what the engine reads); a draft version can be evaluated before it is
+// made live, and an older one made live again (rollback). A new personality gets version 1 from
+// a trigger (the evaluation security migration), whichever path inserts it.
+export const personalityVersions = pgTable(
+  'personality_versions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    personalityId: uuid('personality_id').notNull(),
+    version: integer('version').notNull(),
+    systemPrompt: text('system_prompt').notNull(),
+    temperature: numeric('temperature', { precision: 3, scale: 2 }).notNull(),
+    maxTokens: integer('max_tokens').notNull(),
+    topP: numeric('top_p', { precision: 3, scale: 2 }).notNull(),
+    frequencyPenalty: numeric('frequency_penalty', { precision: 3, scale: 2 }).notNull(),
+    presencePenalty: numeric('presence_penalty', { precision: 3, scale: 2 }).notNull(),
+    preferredModel: text('preferred_model'),
+    allowGeneralKnowledge: boolean('allow_general_knowledge').notNull(),
+    fallbackMessage: text('fallback_message'),
+    /** What changed, in the author's words. */
+    note: text('note'),
+    isLive: boolean('is_live').notNull().default(false),
+    /** When this version last became live. */
+    publishedAt: timestamp('published_at', { withTimezone: true }),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.personalityId], foreignColumns: [aiPersonalities.tenantId, aiPersonalities.id] }).onDelete('cascade'),
+    uniqueIndex('personality_versions_number_idx').on(t.tenantId, t.personalityId, t.version),
+    uniqueIndex('personality_versions_one_live_idx').on(t.tenantId, t.personalityId).where(sql`${t.isLive}`),
+    unique('personality_versions_tenant_id_unique').on(t.tenantId, t.id),
+  ],
+);
+export type PersonalityVersion = typeof personalityVersions.$inferSelect;
+export type NewPersonalityVersion = typeof personalityVersions.$inferInsert;
 
 // ==================== WIDGETS ====================
 
@@ -257,6 +304,8 @@ export type WidgetSettings = {
   theme: 'light' | 'dark' | 'auto';
   position: 'bottom-right' | 'bottom-left';
   greeting?: string;
+  /** Offered to visitors when the assistant has no answer. */
+  contactEmail?: string;
   primaryColor?: string;
   secondaryColor?: string;
   starterQuestions?: string[];
@@ -467,6 +516,8 @@ export const sessions = pgTable(
       .default({}),
     createdAt: createdAt(),
     lastMessageAt: timestamp('last_message_at', { withTimezone: true }),
+    // When the assistant last gave no grounded answer here (see messages.answer_status).
+    unansweredAt: timestamp('unanswered_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
   },
   (t) => [
@@ -485,6 +536,13 @@ export type NewSession = typeof sessions.$inferInsert;
 // `agent`: a team member answering in person (human handoff).
 export const MESSAGE_ROLES = ['user', 'assistant', 'system', 'agent'] as const;
 export const MESSAGE_STATUSES = ['pending', 'streaming', 'complete', 'failed'] as const;
+/**
+ * How well an assistant reply is grounded: `grounded` cites the knowledge; `no_match` had no
+ * passage above the relevance floor (the assistant said it does not know, or answered from
+ * general knowledge where allowed); `uncited` had passages but cites none of them.
+ */
+export const ANSWER_STATUSES = ['grounded', 'no_match', 'uncited'] as const;
+export type AnswerStatus = (typeof ANSWER_STATUSES)[number];
 
 export type MessageSource = { index: number; documentId: string; chunkId: string; title: string; headingPath?: string[]; url?: string };
 export type MessageMetadata = {
@@ -495,6 +553,10 @@ export type MessageMetadata = {
   costUsd?: string;
   latencyMs?: number;
   answerMode?: 'model' | 'retrieval-only';
+  /** Passage numbers the reply cites. */
+  citations?: number[];
+  /** The FAQ knowledge document written to answer this question (unanswered questions page). */
+  answeredByDocumentId?: string;
   error?: string;
   /** For `agent` messages: who wrote it (the name is what the visitor saw). */
   agentId?: string;
@@ -515,6 +577,8 @@ export const messages = pgTable(
     sources: jsonb('sources').$type<MessageSource[]>().notNull().default([]),
     // -1 thumbs down, 1 thumbs up, NULL no feedback.
     feedback: smallint('feedback'),
+    // Assistant replies only; NULL for visitors' messages and failed replies.
+    answerStatus: text('answer_status', { enum: ANSWER_STATUSES }),
     attachments: jsonb('attachments')
       .$type<Array<{ type: 'image' | 'file'; url: string; name?: string; size?: number }>>()
       .notNull()
@@ -527,6 +591,10 @@ export const messages = pgTable(
     foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
     index('messages_tenant_session_created_idx').on(t.tenantId, t.sessionId, t.createdAt, t.id),
     index('messages_tenant_created_idx').on(t.tenantId, t.createdAt),
+    // The unanswered-questions page: replies without a grounded answer, or voted down.
+    index('messages_tenant_needs_answer_idx')
+      .on(t.tenantId, t.createdAt)
+      .where(sql`${t.answerStatus} in ('no_match', 'uncited') or ${t.feedback} = -1`),
     check('messages_feedback_values', sql`${t.feedback} in (-1, 1)`),
   ],
 );
@@ -650,7 +718,7 @@ export const knowledgeDocuments = pgTable(
     chunkCount: integer('chunk_count').notNull().default(0),
     tokenCount: integer('token_count').notNull().default(0),
     embeddingModel: text('embedding_model'),
-    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number }>().notNull().default({}),
+    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number; indexVersion?: number }>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
@@ -693,17 +761,27 @@ export const knowledgeChunks = pgTable(
     content: text('content').notNull(),
     headingPath: text('heading_path').array().notNull().default(sql`'{}'::text[]`),
     tokenCount: integer('token_count').notNull(),
+    // Stored inline (STORAGE PLAIN, set in the migration) so an exact scan reads one page per
+    // row instead of a TOAST lookup: 3-5x faster exact search (see lib/knowledge/vector-search.ts).
     embedding: vector('embedding', { dimensions: EMBEDDING_DIMENSIONS }).notNull(),
     // Vectors from different models live in different spaces; search only compares like with like.
     embeddingModel: text('embedding_model').notNull(),
+    // Whether the vector is in the HNSW graph yet. Chunks are written with false (no graph
+    // insertion on the ingestion path) and searched exactly until the background job
+    // (lib/knowledge/vector-index.ts) flips them in small batches.
+    embeddingIndexed: boolean('embedding_indexed').notNull().default(false),
     // Copies of the document's filters, so a filtered vector search is one index scan on this
     // table (pgvector's iterative scan applies them while walking the HNSW graph).
     category: text('category'),
     tags: text('tags').array().notNull().default(sql`'{}'::text[]`),
+    // The document's title when the chunk was indexed: part of the searched and embedded text.
+    documentTitle: text('document_title').notNull().default(''),
+    // Title (weight A) and heading path (weight B) above the body (D), plus identifiers kept
+    // whole as well as split (app_identifier_tsvector, migration 0022).
     searchVector: tsvector('search_vector')
       .notNull()
       .generatedAlwaysAs(
-        sql`to_tsvector('english', app_join_words(heading_path) || ' ' || content)`,
+        sql`setweight(to_tsvector('english', document_title), 'A') || setweight(to_tsvector('english', app_join_words(heading_path)), 'B') || to_tsvector('english', content) || app_identifier_tsvector(document_title || ' ' || app_join_words(heading_path) || ' ' || content)`,
       ),
     metadata: jsonb('metadata').$type<{ overlapTokens?: number; page?: number }>().notNull().default({}),
     createdAt: createdAt(),
@@ -712,15 +790,40 @@ export const knowledgeChunks = pgTable(
     // Composite key: a chunk can only belong to a document of its own tenant.
     foreignKey({ columns: [t.tenantId, t.documentId], foreignColumns: [knowledgeDocuments.tenantId, knowledgeDocuments.id] }).onDelete('cascade'),
     uniqueIndex('knowledge_chunks_document_position_idx').on(t.tenantId, t.documentId, t.position),
+    // Partial: only rows the background job has indexed are in the graph.
     index('knowledge_chunks_embedding_idx')
       .using('hnsw', t.embedding.op('vector_cosine_ops'))
-      .with({ m: 16, ef_construction: 64 }),
+      .with({ m: 16, ef_construction: 64 })
+      .where(sql`${t.embeddingIndexed}`),
+    // The rows still waiting for the graph, per tenant: the exact half of the union search.
+    index('knowledge_chunks_pending_idx').on(t.tenantId).where(sql`not ${t.embeddingIndexed}`),
     index('knowledge_chunks_search_idx').using('gin', t.searchVector),
     index('knowledge_chunks_tags_idx').using('gin', t.tags),
   ],
 );
 export type KnowledgeChunk = typeof knowledgeChunks.$inferSelect;
 export type NewKnowledgeChunk = typeof knowledgeChunks.$inferInsert;
+
+// BM25's statistics per tenant: how many chunks and tokens it has, and in how many chunks each
+// lexeme occurs. Kept exact by statement triggers on knowledge_chunks (migration 0025), in the
+// transaction that writes the chunks, so search reads them instead of counting.
+export const knowledgeCorpusStats = pgTable('knowledge_corpus_stats', {
+  tenantId: uuid('tenant_id')
+    .primaryKey()
+    .references(() => tenants.id, { onDelete: 'cascade' }),
+  chunkCount: integer('chunk_count').notNull(),
+  tokenCount: bigint('token_count', { mode: 'number' }).notNull(),
+});
+
+export const knowledgeTermStats = pgTable(
+  'knowledge_term_stats',
+  {
+    tenantId: tenantId(),
+    lexeme: text('lexeme').notNull(),
+    chunkCount: integer('chunk_count').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.tenantId, t.lexeme] })],
+);
 
 // ==================== KNOWLEDGE SOURCES (crawled websites, sitemaps, pages) ====================
 // A source is a set of documents that came from one place and is kept in step with it. Not to be
@@ -1046,6 +1149,188 @@ export const budgetAlerts = pgTable(
 );
 export type BudgetAlert = typeof budgetAlerts.$inferSelect;
 export type NewBudgetAlert = typeof budgetAlerts.$inferInsert;
+
+// ==================== EVALUATION ====================
+// A tenant's own test sets (questions with the passages or the answer that should come back,
+// or marked unanswerable) and the runs that score a personality version against them.
+
+export const EVALUATION_QUESTION_STATUSES = ['active', 'candidate'] as const;
+export const EVALUATION_QUESTION_ORIGINS = ['manual', 'import', 'generated'] as const;
+export const EVALUATION_RUN_STATUSES = ['queued', 'running', 'completed', 'failed', 'cancelled'] as const;
+export const EVALUATION_RESULT_STATUSES = ['pending', 'done', 'error'] as const;
+export type EvaluationRunStatus = (typeof EVALUATION_RUN_STATUSES)[number];
+
+/** A passage that answers the question: a document, optionally one of its sections (a heading). */
+export type ExpectedSource = { documentId: string; title: string; section?: string };
+
+/** Candidate-question generation in the background, shown on the test set's page. */
+export type QuestionGenerationState = {
+  status: 'queued' | 'running' | 'completed' | 'failed';
+  requested: number;
+  produced: number;
+  model: string;
+  error?: string;
+  updatedAt: string;
+};
+
+export const evaluationSets = pgTable(
+  'evaluation_sets',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    name: text('name').notNull(),
+    description: text('description'),
+    generation: jsonb('generation').$type<QuestionGenerationState>(),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    uniqueIndex('evaluation_sets_tenant_name_idx').on(t.tenantId, t.name),
+    unique('evaluation_sets_tenant_id_unique').on(t.tenantId, t.id),
+  ],
+);
+export type EvaluationSet = typeof evaluationSets.$inferSelect;
+
+export const evaluationQuestions = pgTable(
+  'evaluation_questions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    setId: uuid('set_id').notNull(),
+    question: text('question').notNull(),
+    expectedAnswer: text('expected_answer'),
+    expectedSources: jsonb('expected_sources').$type<ExpectedSource[]>().notNull().default([]),
+    unanswerable: boolean('unanswerable').notNull().default(false),
+    // Generated questions wait as candidates until someone accepts them into the set.
+    status: text('status', { enum: EVALUATION_QUESTION_STATUSES }).notNull().default('active'),
+    origin: text('origin', { enum: EVALUATION_QUESTION_ORIGINS }).notNull().default('manual'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.setId], foreignColumns: [evaluationSets.tenantId, evaluationSets.id] }).onDelete('cascade'),
+    index('evaluation_questions_tenant_set_idx').on(t.tenantId, t.setId, t.status, t.createdAt),
+    // What should come back: passages, an answer, or nothing at all (never both).
+    check(
+      'evaluation_questions_expectation',
+      sql`(${t.unanswerable} and ${t.expectedAnswer} is null and jsonb_array_length(${t.expectedSources}) = 0)
+        or (not ${t.unanswerable} and (${t.expectedAnswer} is not null or jsonb_array_length(${t.expectedSources}) > 0))`,
+    ),
+  ],
+);
+export type EvaluationQuestion = typeof evaluationQuestions.$inferSelect;
+export type NewEvaluationQuestion = typeof evaluationQuestions.$inferInsert;
+
+/** A run's scores (lib/evaluation/summary.ts); null where nothing could be scored. */
+export type EvaluationMetrics = {
+  questions: number;
+  scored: number;
+  passed: number;
+  errors: number;
+  answerable: number;
+  unanswerable: number;
+  recallAt3: number | null;
+  recallAt5: number | null;
+  mrr: number | null;
+  noAnswerPrecision: number | null;
+  noAnswerRecall: number | null;
+  faithfulness: number | null;
+  citationCorrectness: number | null;
+  answerCorrectness: number | null;
+  /** Of the unanswerable questions, the share whose answer said it did not know. */
+  honestDeclines: number | null;
+};
+
+/** What the run searched: knowledge changes between runs explain retrieval differences. */
+export type EvaluationKnowledgeSnapshot = { documents: number; chunks: number; embeddingModel: string };
+
+export const evaluationRuns = pgTable(
+  'evaluation_runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    setId: uuid('set_id').notNull(),
+    // Kept when the personality or version is deleted: the names below say what was tested.
+    personalityId: uuid('personality_id').references(() => aiPersonalities.id, { onDelete: 'set null' }),
+    personalityVersionId: uuid('personality_version_id').references(() => personalityVersions.id, { onDelete: 'set null' }),
+    personalityName: text('personality_name').notNull(),
+    versionNumber: integer('version_number').notNull(),
+    status: text('status', { enum: EVALUATION_RUN_STATUSES }).notNull().default('queued'),
+    total: integer('total').notNull().default(0),
+    completed: integer('completed').notNull().default(0),
+    // Null: retrieval only. Otherwise answers are written by the version's model and graded.
+    answerModel: text('answer_model'),
+    judgeModel: text('judge_model'),
+    metrics: jsonb('metrics').$type<EvaluationMetrics>(),
+    knowledge: jsonb('knowledge').$type<EvaluationKnowledgeSnapshot>(),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8 }).notNull().default('0'),
+    error: text('error'),
+    createdBy: uuid('created_by').references(() => users.id, { onDelete: 'set null' }),
+    createdAt: createdAt(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.setId], foreignColumns: [evaluationSets.tenantId, evaluationSets.id] }).onDelete('cascade'),
+    index('evaluation_runs_tenant_set_created_idx').on(t.tenantId, t.setId, t.createdAt.desc()),
+    index('evaluation_runs_tenant_created_idx').on(t.tenantId, t.createdAt.desc()),
+    unique('evaluation_runs_tenant_id_unique').on(t.tenantId, t.id),
+    check('evaluation_runs_progress', sql`${t.completed} between 0 and ${t.total}`),
+  ],
+);
+export type EvaluationRun = typeof evaluationRuns.$inferSelect;
+
+export type RetrievedPassage = { documentId: string; chunkId: string; title: string; headingPath: string[]; excerpt: string; score: number; relevant: boolean };
+/** The judge's verdict on one statement of an answer. */
+export type StatementVerdict = { id: number; text: string; cites: number[]; claim: boolean; supported: boolean; citationsSupport: boolean | null };
+export type JudgeVerdict = {
+  statements: StatementVerdict[];
+  declined: boolean;
+  matchesExpected: 'yes' | 'partly' | 'no' | null;
+  reason: string;
+};
+
+// One question of one run. The question and its expectation are copied in, so a run keeps
+// meaning what it measured after the set is edited; question_id pairs results across runs.
+export const evaluationResults = pgTable(
+  'evaluation_results',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    runId: uuid('run_id').notNull(),
+    questionId: uuid('question_id').notNull(),
+    position: integer('position').notNull(),
+    question: text('question').notNull(),
+    expectedAnswer: text('expected_answer'),
+    expectedSources: jsonb('expected_sources').$type<ExpectedSource[]>().notNull().default([]),
+    unanswerable: boolean('unanswerable').notNull(),
+    status: text('status', { enum: EVALUATION_RESULT_STATUSES }).notNull().default('pending'),
+    passages: jsonb('passages').$type<RetrievedPassage[]>().notNull().default([]),
+    firstRelevantRank: integer('first_relevant_rank'),
+    answer: text('answer'),
+    answerStatus: text('answer_status', { enum: ANSWER_STATUSES }),
+    judge: jsonb('judge').$type<JudgeVerdict>(),
+    faithfulness: doublePrecision('faithfulness'),
+    citationCorrectness: doublePrecision('citation_correctness'),
+    answerCorrectness: doublePrecision('answer_correctness'),
+    retrievalPassed: boolean('retrieval_passed'),
+    answerPassed: boolean('answer_passed'),
+    // Every scored part passed; null when nothing could be scored.
+    passed: boolean('passed'),
+    error: text('error'),
+    costUsd: numeric('cost_usd', { precision: 14, scale: 8 }).notNull().default('0'),
+    latencyMs: integer('latency_ms'),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.runId], foreignColumns: [evaluationRuns.tenantId, evaluationRuns.id] }).onDelete('cascade'),
+    uniqueIndex('evaluation_results_run_position_idx').on(t.tenantId, t.runId, t.position),
+    index('evaluation_results_tenant_question_idx').on(t.tenantId, t.questionId),
+  ],
+);
+export type EvaluationResult = typeof evaluationResults.$inferSelect;
+export type NewEvaluationResult = typeof evaluationResults.$inferInsert;
 
 // ==================== RATE LIMITS ====================
 // Fixed-window counters shared by every app instance (nothing that must be shared lives in

@@ -1,8 +1,10 @@
+import { fakeJudge, fakeQuestionWriter, isJudgeRequest, isQuestionWriterRequest } from '../tests/helpers/fake-models';
 import { startOpenAiServer } from '../tests/helpers/openai-server';
 
 // The model provider of the end-to-end app: a local OpenAI-compatible server whose answers
 // show what it was given (the personality's first instruction and the first retrieved
-// passage), so a test can see a prompt edit and the retrieval reach the model.
+// passage), so a test can see a prompt edit and the retrieval reach the model. Evaluation's
+// judge and question-writer requests get the deterministic fakes of tests/helpers/fake-models.ts.
 
 const port = Number(process.env.MODEL_PORT ?? 3102);
 
@@ -11,6 +13,8 @@ const firstSentence = (text: string) => /[^.!?\n]+[.!?]?/.exec(text.trim())?.[0]
 await startOpenAiServer({
   port,
   answer: ({ messages }) => {
+    if (isJudgeRequest(messages)) return fakeJudge(messages);
+    if (isQuestionWriterRequest(messages)) return fakeQuestionWriter(messages);
     const system = messages.find((message) => message.role === 'system')?.content ?? '';
     const question = messages.at(-1)?.content ?? '';
     const passage = /<passage id="1"[^>]*>\n([^]*?)\n<\/passage>/.exec(question)?.[1];

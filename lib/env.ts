@@ -49,6 +49,9 @@ const envSchema = z.object({
   // For openai-compatible (Ollama, vLLM, llama.cpp server, LocalAI...): e.g. http://localhost:11434/v1
   EMBEDDING_BASE_URL: optional(z.url()),
   EMBEDDING_API_KEY: optional(z.string()),
+  // Cosine similarity a passage needs to count as a match for a non-local embedding model
+  // (lib/knowledge/search.ts); similarity scales differ between models.
+  RETRIEVAL_VECTOR_FLOOR: optional(z.coerce.number().gt(0).lt(1)),
   OPENAI_API_KEY: optional(z.string()),
   VOYAGE_API_KEY: optional(z.string()),
   // Answer models. None configured: the assistant answers in retrieval-only mode.
@@ -69,6 +72,9 @@ const envSchema = z.object({
   KNOWLEDGE_MAX_UPLOAD_MB: z.coerce.number().positive().max(200).default(20),
   // Hosts URL import may fetch even on private addresses (comma-separated): `host` on ports 80/443, `host:port` on that port.
   KNOWLEDGE_URL_ALLOWLIST: z.string().default(''),
+  // Knowledge searched exactly below this many chunks per tenant (default and measurement in
+  // lib/knowledge/vector-search.ts); a native PostgreSQL server affords a higher value.
+  KNOWLEDGE_EXACT_SEARCH_MAX_CHUNKS: optional(z.coerce.number().int().min(0)),
   // Run the background job worker inside the web process (the embedded default).
   JOBS_IN_PROCESS: flag(true),
 

@@ -9,6 +9,7 @@ const LINKS = [
   { href: '/dashboard/knowledge', label: 'Knowledge' },
   { href: '/dashboard/personalities', label: 'Personalities' },
   { href: '/dashboard/playground', label: 'Playground' },
+  { href: '/dashboard/evaluation', label: 'Evaluation' },
   { href: '/dashboard/widgets', label: 'Widgets' },
   { href: '/dashboard/inbox', label: 'Inbox' },
   { href: '/dashboard/conversations', label: 'Conversations' },

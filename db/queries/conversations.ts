@@ -2,6 +2,7 @@ import 'server-only';
 import { and, asc, desc, eq, gte, inArray, lte, type SQL, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import {
+  type AnswerStatus,
   type Message,
   type MessageMetadata,
   type MessageSource,
@@ -67,12 +68,27 @@ export async function startExchange(tx: Transaction, tenantId: string, sessionId
 export async function finishReply(
   tx: Transaction,
   tenantId: string,
-  reply: { id: string; content: string; status: 'complete' | 'failed'; sources: MessageSource[]; metadata: MessageMetadata },
+  reply: {
+    id: string;
+    sessionId: string;
+    content: string;
+    status: 'complete' | 'failed';
+    answerStatus: AnswerStatus | null;
+    sources: MessageSource[];
+    metadata: MessageMetadata;
+  },
 ) {
   await tx
     .update(messages)
-    .set({ content: reply.content, status: reply.status, sources: reply.sources, metadata: reply.metadata })
+    .set({ content: reply.content, status: reply.status, answerStatus: reply.answerStatus, sources: reply.sources, metadata: reply.metadata })
     .where(and(eq(messages.tenantId, tenantId), eq(messages.id, reply.id)));
+  // A reply without a grounded answer marks its conversation as unanswered.
+  if (reply.answerStatus === 'no_match' || reply.answerStatus === 'uncited') {
+    await tx
+      .update(sessions)
+      .set({ unansweredAt: sql`now()` })
+      .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, reply.sessionId)));
+  }
 }
 
 /** Stores one message as it is (a meeting utterance the assistant did not answer). */

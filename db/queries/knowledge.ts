@@ -1,5 +1,5 @@
 import 'server-only';
-import { and, arrayContains, asc, count, desc, eq, ilike, type SQL, sql } from 'drizzle-orm';
+import { and, arrayContains, asc, count, desc, eq, ilike, inArray, type SQL, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
 import {
   DOCUMENT_STATUSES,
@@ -147,21 +147,68 @@ export async function replaceChunks(
 
 /**
  * Marks for re-indexing the documents whose chunks were embedded by another model than the
- * configured one (vectors of different models are never compared), returning their ids.
+ * configured one (vectors of different models are never compared), or indexed by an older
+ * version of the pipeline, returning their ids.
  */
-export async function queueDocumentsWithStaleEmbeddings(tx: Transaction, tenantId: string, embeddingModel: string) {
+export async function queueDocumentsWithStaleEmbeddings(tx: Transaction, tenantId: string, embeddingModel: string, indexVersion: number) {
   const stale = await tx
     .update(knowledgeDocuments)
-    .set({ status: 'queued', progress: 0, statusReason: `Re-embedding with ${embeddingModel}` })
+    .set({
+      status: 'queued',
+      progress: 0,
+      statusReason: sql`case when ${knowledgeDocuments.embeddingModel} is distinct from ${embeddingModel} then ${`Re-embedding with ${embeddingModel}`} else 'Re-indexing with improved search' end`,
+    })
     .where(
       and(
         eq(knowledgeDocuments.tenantId, tenantId),
         eq(knowledgeDocuments.status, 'ready'),
-        sql`${knowledgeDocuments.embeddingModel} is distinct from ${embeddingModel}`,
+        sql`(${knowledgeDocuments.embeddingModel} is distinct from ${embeddingModel} or coalesce((${knowledgeDocuments.metadata}->>'indexVersion')::int, 1) < ${indexVersion})`,
       ),
     )
     .returning({ id: knowledgeDocuments.id });
   return stale.map((row) => row.id);
+}
+
+/**
+ * Adds up to `limit` of the tenant's pending chunks to the HNSW graph: flipping
+ * `embedding_indexed` puts the row in the partial index, and the graph insertion happens in
+ * this statement, inside the caller's transaction (all or nothing). Rows another worker holds
+ * are skipped. Returns how many were indexed.
+ */
+export async function indexPendingChunks(tx: Transaction, tenantId: string, limit: number): Promise<number> {
+  const pending = tx
+    .select({ id: knowledgeChunks.id })
+    .from(knowledgeChunks)
+    .where(and(eq(knowledgeChunks.tenantId, tenantId), sql`not ${knowledgeChunks.embeddingIndexed}`))
+    .limit(limit)
+    .for('update', { skipLocked: true });
+  const indexed = await tx
+    .update(knowledgeChunks)
+    .set({ embeddingIndexed: true })
+    .where(and(eq(knowledgeChunks.tenantId, tenantId), inArray(knowledgeChunks.id, pending)))
+    .returning({ id: knowledgeChunks.id });
+  return indexed.length;
+}
+
+/**
+ * How many chunks the tenant has, from its documents' counts (kept in step with the chunks in
+ * the same transaction): far cheaper than counting chunk rows.
+ */
+export async function countTenantChunks(tx: Transaction, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: sql<string | null>`sum(${knowledgeDocuments.chunkCount})` })
+    .from(knowledgeDocuments)
+    .where(eq(knowledgeDocuments.tenantId, tenantId));
+  return Number(row?.n ?? 0);
+}
+
+/** How many of the tenant's chunks are not in the HNSW graph yet (searched exactly meanwhile). */
+export async function countPendingChunks(tx: Transaction, tenantId: string): Promise<number> {
+  const [row] = await tx
+    .select({ n: count() })
+    .from(knowledgeChunks)
+    .where(and(eq(knowledgeChunks.tenantId, tenantId), sql`not ${knowledgeChunks.embeddingIndexed}`));
+  return row?.n ?? 0;
 }
 
 export async function deleteDocument(tx: Transaction, tenantId: string, documentId: string) {

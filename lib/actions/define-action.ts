@@ -10,6 +10,8 @@ export class ActionError extends Error {
   constructor(
     message: string,
     readonly code: 'not_found' | 'forbidden' | 'conflict' | 'invalid' = 'invalid',
+    /** Problems found by the handler, shown under their fields (e.g. every bad row of an import). */
+    readonly fieldErrors?: Record<string, string[]>,
   ) {
     super(message);
     this.name = 'ActionError';
@@ -68,7 +70,7 @@ export function defineAction<S extends z.ZodType>(definition: { permission: Perm
       );
       return { ...state, ...(await afterCommit?.()) };
     } catch (error) {
-      if (error instanceof ActionError) return { status: 'error', code: error.code, message: error.message, values: submittedValues(raw) };
+      if (error instanceof ActionError) return { status: 'error', code: error.code, message: error.message, fieldErrors: error.fieldErrors, values: submittedValues(raw) };
       if (error instanceof RoleRequiredError) {
         return { status: 'error', code: 'forbidden', message: 'Your role in this workspace does not allow that.' };
       }

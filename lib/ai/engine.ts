@@ -2,12 +2,12 @@ import 'server-only';
 import { APICallError, RetryError, streamText } from 'ai';
 import { countTokens } from 'gpt-tokenizer';
 import { failInterruptedReplies, finishReply, getSessionById, listRecentMessages, startExchange } from '@/db/queries/conversations';
-import { getOpenHandoff } from '@/db/queries/handoffs';
+import { getOpenHandoff, getSupportSettings } from '@/db/queries/handoffs';
 import { getVisitorById } from '@/db/queries/visitors';
 import { getPersonalityForReply } from '@/db/queries/personalities';
 import { getTenantById } from '@/db/queries/tenants';
 import { getWidget } from '@/db/queries/widgets';
-import type { MessageMetadata, MessageSource } from '@/db/schema';
+import type { AnswerStatus, MessageMetadata, MessageSource } from '@/db/schema';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { encodeReplyEvent, type ReplyEvent, type ReplyMode, type ReplySource } from '@/lib/chat/protocol';
@@ -17,8 +17,9 @@ import { type Env, getEnv } from '@/lib/env';
 import { embedQuery, searchKnowledge } from '@/lib/knowledge/retrieve';
 import type { SearchHit } from '@/lib/knowledge/search';
 import { languageModel, type ModelInfo, resolveModel } from './models';
-import { buildPrompt, type HistoryTurn, type PromptPassage, type VisitorProfile } from './prompt';
-import { excerpt, retrievalOnlyAnswer } from './retrieval-only';
+import { type AnswerPolicy, buildPrompt, citedPassages, type HistoryTurn, type PromptPassage, type VisitorProfile } from './prompt';
+import { declinesWithoutModel, modelAnswerStatus, modelCallSettings, PASSAGES_PER_REPLY, RETRIEVAL_ONLY_PASSAGES } from './reply-policy';
+import { excerpt, noAnswerReply, retrievalOnlyAnswer } from './retrieval-only';
 
 // The one entry point for an assistant reply, whoever asks (dashboard playground, public
 // widget, API). Order matters for "no lost messages": the visitor's message and an empty
@@ -26,8 +27,6 @@ import { excerpt, retrievalOnlyAnswer } from './retrieval-only';
 // background, independent of whether anyone is still reading the stream, and always ends
 // stored as complete or failed.
 
-const PASSAGES_PER_REPLY = 5;
-const RETRIEVAL_ONLY_PASSAGES = 3;
 const HISTORY_MESSAGES = 20;
 const MAX_HISTORY_TOKENS = 3_000;
 // Room kept free in the context for the system prompt's rules and message framing.
@@ -68,12 +67,21 @@ type PreparedReply = ReplyRequest & {
   systemPrompt: string;
   settings: { temperature: number; topP: number; frequencyPenalty: number; presencePenalty: number; maxTokens: number };
   preferredModel: string | null;
+  policy: AnswerPolicy;
+  fallbackMessage: string | null;
   history: HistoryTurn[];
   linkOrigins: string[];
   /** The limits the model call is reserved against (the widget's own, for widget sessions). */
   spendScope: SpendScope;
   visitorProfile?: VisitorProfile;
 };
+
+/** What a visitor can do when the assistant has no answer: a person (when the team takes conversations over), the widget's contact address. */
+function alternativesFor(widget: { settings: { contactEmail?: string } } | undefined, handoffEnabled: boolean): string[] {
+  if (!widget) return [];
+  const email = widget.settings.contactEmail;
+  return [...(handoffEnabled ? ['ask to talk to a person from the team'] : []), ...(email ? [`email the team at ${email}`] : [])];
+}
 
 async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
   const startedAt = performance.now();
@@ -89,6 +97,7 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
       await listRecentMessages(tx, request.tenantId, request.sessionId, HISTORY_MESSAGES),
     ];
     const visitor = session.visitorId ? await getVisitorById(tx, request.tenantId, session.visitorId) : undefined;
+    const handoffEnabled = widget ? (await getSupportSettings(tx, request.tenantId)).handoffEnabled : false;
     if (!personality || !tenant) throw new ReplyRequestError('This workspace has no assistant personality.');
     const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content, request.speaker ? { speaker: request.speaker } : {});
     return {
@@ -97,14 +106,10 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
       replyId: reply.id,
       userMessageId: question.id,
       systemPrompt: personality.systemPrompt,
-      settings: {
-        temperature: Number(personality.temperature),
-        topP: Number(personality.topP),
-        frequencyPenalty: Number(personality.frequencyPenalty),
-        presencePenalty: Number(personality.presencePenalty),
-        maxTokens: personality.maxTokens,
-      },
+      settings: modelCallSettings(personality),
       preferredModel: personality.preferredModel,
+      policy: { allowGeneralKnowledge: personality.allowGeneralKnowledge, alternatives: alternativesFor(widget, handoffEnabled) },
+      fallbackMessage: personality.fallbackMessage,
       // Failed replies are apologies, not knowledge: they are left out of the history. A team
       // member's replies (handoff) are the conversation's side too, so the assistant taking
       // back over knows what was said.
@@ -175,6 +180,7 @@ function buildModelPrompt(prepared: PreparedReply, model: ModelInfo, passages: P
   const maxOutputTokens = Math.min(prepared.settings.maxTokens, model.maxOutputTokens);
   const prompt = buildPrompt({
     systemPrompt: prepared.systemPrompt,
+    policy: prepared.policy,
     passages,
     history: prepared.history,
     question: prepared.content,
@@ -239,7 +245,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
   const mode: ReplyMode = model ? 'model' : 'retrieval-only';
   const { tenantId, sessionId, replyId } = prepared;
   let sources: MessageSource[] = [];
-  let stored: { content: string; status: 'complete' | 'failed'; metadata: MessageMetadata };
+  let stored: { content: string; status: 'complete' | 'failed'; answerStatus: AnswerStatus | null; metadata: MessageMetadata };
   // What the provider billed (reported, or counted for a call that broke off), and the money set aside for it.
   let billed: { inputTokens: number; outputTokens: number; estimated: boolean } | undefined;
   let reservationId: string | undefined;
@@ -248,17 +254,22 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     const hits = await withTenantId(tenantId, (tx) =>
       searchKnowledge(tx, query, { tenantId, sessionId, limit: PASSAGES_PER_REPLY, operation: 'retrieve for a reply' }),
     );
-    // Without a model, only passages sharing words with the question are worth quoting (a
-    // lexical vector always finds a "nearest" passage, relevant or not).
-    const relevant = model ? hits : hits.filter((hit) => hit.textRank !== null || !query.embedder.lexical).slice(0, RETRIEVAL_ONLY_PASSAGES);
-    const passages = toPassages(relevant);
+    // Only passages above the relevance floor come back: none means the knowledge has no answer.
+    const passages = toPassages(model ? hits : hits.slice(0, RETRIEVAL_ONLY_PASSAGES));
     sources = passages.map((passage) => passage.source);
     emit({ type: 'sources', sources: passages.map((passage) => passage.reply) });
-    if (!model) {
+    if (declinesWithoutModel(passages.length, Boolean(model), { fallbackMessage: prepared.fallbackMessage, allowGeneralKnowledge: prepared.policy.allowGeneralKnowledge })) {
+      // An honest "I don't know" without spending a model call: the personality's own words.
+      const content = noAnswerReply(prepared.fallbackMessage, prepared.policy.alternatives);
+      emit({ type: 'text', delta: content });
+      stored = { content, status: 'complete', answerStatus: 'no_match', metadata: { answerMode: mode } };
+    } else if (!model) {
       const content = retrievalOnlyAnswer(passages);
       emit({ type: 'text', delta: content });
-      stored = { content, status: 'complete', metadata: { answerMode: mode } };
+      stored = { content, status: 'complete', answerStatus: 'grounded', metadata: { answerMode: mode, citations: passages.map((passage) => passage.index) } };
     } else {
+      // With no passage the model says it does not know in the personality's voice (or, where
+      // allowed, answers from general knowledge): either way the question stays unanswered.
       const prompt = buildModelPrompt(prepared, model, passages);
       // The most this call can cost is set aside first, so concurrent replies cannot all
       // pass a limit that only one of them fits under.
@@ -268,15 +279,17 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
       if ('refused' in reservation) {
         const content = SPEND_REFUSAL_MESSAGES[reservation.refused];
         emit({ type: 'text', delta: content });
-        stored = { content, status: 'failed', metadata: { answerMode: mode, error: `Spend limit reached (${reservation.refused}).` } };
+        stored = { content, status: 'failed', answerStatus: null, metadata: { answerMode: mode, error: `Spend limit reached (${reservation.refused}).` } };
       } else {
         reservationId = reservation.reservationId;
         const outcome = await callModel(prepared, model, prompt, emit, env);
         billed = { inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens, estimated: false };
+        const citations = citedPassages(outcome.content, passages.length);
         stored = {
           content: outcome.content,
           status: 'complete',
-          metadata: { answerMode: mode, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
+          answerStatus: modelAnswerStatus(passages.length, citations.length),
+          metadata: { answerMode: mode, citations, provider: model.provider, model: model.id, inputTokens: outcome.inputTokens, outputTokens: outcome.outputTokens },
         };
       }
     }
@@ -287,6 +300,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     stored = {
       content: FALLBACK_REPLY,
       status: 'failed',
+      answerStatus: null,
       metadata: { answerMode: mode, provider: model?.provider, model: model?.id, inputTokens: billed?.inputTokens, outputTokens: billed?.outputTokens, error: describeError(cause) },
     };
   }
@@ -307,7 +321,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
       });
     }
     if (reservationId) await settleReservation(tx, tenantId, reservationId);
-    await finishReply(tx, tenantId, { id: replyId, content: stored.content, status: stored.status, sources, metadata });
+    await finishReply(tx, tenantId, { id: replyId, sessionId, content: stored.content, status: stored.status, answerStatus: stored.answerStatus, sources, metadata });
   });
   emit({
     type: 'done',
@@ -320,6 +334,7 @@ async function produceReply(prepared: PreparedReply, model: ModelInfo | undefine
     outputTokens: metadata.outputTokens,
     costUsd: metadata.costUsd,
     latencyMs,
+    answerStatus: stored.answerStatus ?? undefined,
     error: stored.status === 'failed' ? 'The assistant could not answer.' : undefined,
   });
 }

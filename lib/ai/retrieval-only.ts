@@ -6,8 +6,17 @@ const EXCERPT_CHARACTERS = 600;
 export const RETRIEVAL_ONLY_NOTICE =
   '_No AI model is connected, so these are the passages of the knowledge base that best match your question, quoted as written._';
 
-export const NO_MATCH_ANSWER =
-  'I could not find anything about this in the knowledge base. Try asking in other words, or contact the team directly.';
+export const NO_MATCH_ANSWER = "I'm sorry, I don't know: I could not find anything about this in the information I have.";
+
+/**
+ * The reply when no passage clears the relevance floor and no model writes one: the
+ * personality's own fallback message when it has one, then the alternatives the visitor has.
+ */
+export function noAnswerReply(fallbackMessage: string | null, alternatives: string[]): string {
+  const message = fallbackMessage?.trim() || NO_MATCH_ANSWER;
+  if (alternatives.length === 0) return `${message} Try asking in other words.`;
+  return `${message}\n\nYou can ${alternatives.join(', or ')}.`;
+}
 
 /** A passage cut at a sentence (or word) end, so a quote never stops mid-word. */
 export function excerpt(text: string, limit = EXCERPT_CHARACTERS): string {

@@ -26,6 +26,9 @@ export const PERMISSIONS = {
   // Create, end and delete meetings, guest links, and bringing in the assistant (it spends
   // money). Every member may join a meeting: that is a token, not an action.
   'meetings:manage': ['owner', 'admin'],
+  // Test sets and their questions; runs and question generation call models and cost money.
+  'evaluation:manage': ['owner', 'admin'],
+  'evaluation:run': ['owner', 'admin'],
 } as const satisfies Record<string, readonly MemberRole[]>;
 
 export type Permission = keyof typeof PERMISSIONS;

@@ -48,6 +48,8 @@ export type ReplyEvent =
       outputTokens?: number;
       costUsd?: string;
       latencyMs: number;
+      /** grounded, no_match (the knowledge has no answer) or uncited (an answer that cites nothing). */
+      answerStatus?: 'grounded' | 'no_match' | 'uncited';
       error?: string;
     };
 

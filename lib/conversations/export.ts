@@ -1,6 +1,7 @@
 import 'server-only';
 import type { ConversationRow } from '@/db/queries/conversations';
 import type { ConversationEvent, Message } from '@/db/schema';
+import { csvCell } from '@/lib/csv';
 
 // The rows of a conversation export (app/dashboard/conversations/export/route.ts).
 
@@ -11,14 +12,6 @@ const CSV_COLUMNS = [
   // The verified visitor (empty for anonymous ones); team replies name their author.
   'visitor_id', 'visitor_name', 'visitor_email', 'visitor_email_verified', 'visitor_attributes', 'author',
 ] as const;
-
-function csvCell(value: string | number | null | undefined): string {
-  if (value === null || value === undefined) return '';
-  let text = String(value);
-  // A cell starting like a formula would run in a spreadsheet: visitors write this text.
-  if (/^[=+\-@\t\r]/.test(text)) text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-}
 
 const visitorCells = (conversation: ConversationRow) =>
   conversation.visitorExternalId

@@ -1,13 +1,30 @@
 import 'server-only';
 import { refreshKnowledgeStatistics } from '@/db/maintenance';
+import { updateEvaluationSet, updateRun } from '@/db/queries/evaluation';
 import { queueDocumentsWithStaleEmbeddings, updateDocument } from '@/db/queries/knowledge';
-import { enqueueIngestion, getQueue, type IngestDocumentJob, QUEUES, RECONCILE_SCHEDULE, ROLLUP_SCHEDULE, type SummarizeMeetingJob } from '@/db/queue';
+import {
+  enqueueChunkIndexing,
+  enqueueIngestion,
+  type EvaluateRunJob,
+  type GenerateQuestionsJob,
+  getQueue,
+  INDEX_SWEEP_SCHEDULE,
+  type IndexChunksJob,
+  type IngestDocumentJob,
+  QUEUES,
+  RECONCILE_SCHEDULE,
+  ROLLUP_SCHEDULE,
+  type SummarizeMeetingJob,
+} from '@/db/queue';
 import { tenants } from '@/db/schema';
 import { withSystem, withTenantId } from '@/db/withTenant';
 import { closeInterruptedReplies } from '@/lib/ai/engine';
 import { rollUpCosts } from '@/lib/costs/rollup';
+import { generateCandidateQuestions } from '@/lib/evaluation/generate';
+import { executeRun } from '@/lib/evaluation/run';
 import { configuredEmbedder } from '@/lib/knowledge/embedders';
-import { ingestDocument } from '@/lib/knowledge/ingest';
+import { INDEX_VERSION, ingestDocument } from '@/lib/knowledge/ingest';
+import { indexTenantChunks, queuePendingChunkIndexing } from '@/lib/knowledge/vector-index';
 import { recoverStalledWork, startSourceWorkers } from '@/lib/sources/jobs';
 import { reconcileMeetings } from '@/lib/meetings/reconcile';
 import { summarizeMeeting } from '@/lib/meetings/summary';
@@ -15,13 +32,14 @@ import { summarizeMeeting } from '@/lib/meetings/summary';
 /**
  * When the embedding model changes (EMBEDDING_PROVIDER / EMBEDDING_MODEL), every ready
  * document embedded with another model is re-indexed, so search never mixes vector spaces
- * and nothing silently drops out of it. Returns how many documents were queued.
+ * and nothing silently drops out of it; so is every document indexed by an older version of
+ * the pipeline (INDEX_VERSION). Returns how many documents were queued.
  */
 export async function reembedStaleDocuments(model = configuredEmbedder().model): Promise<number> {
   const tenantIds = await withSystem((tx) => tx.select({ id: tenants.id }).from(tenants));
   let queued = 0;
   for (const { id: tenantId } of tenantIds) {
-    const documentIds = await withTenantId(tenantId, (tx) => queueDocumentsWithStaleEmbeddings(tx, tenantId, model));
+    const documentIds = await withTenantId(tenantId, (tx) => queueDocumentsWithStaleEmbeddings(tx, tenantId, model, INDEX_VERSION));
     for (const documentId of documentIds) await enqueueIngestion({ tenantId, documentId });
     queued += documentIds.length;
   }
@@ -44,7 +62,9 @@ export async function startWorkers(): Promise<void> {
       if (!job) return;
       const { tenantId, documentId } = job.data as IngestDocumentJob;
       try {
-        await ingestDocument(tenantId, documentId);
+        const outcome = await ingestDocument(tenantId, documentId);
+        // Searchable already (exactly); the graph catches up in the background.
+        if (outcome.status === 'ready') await enqueueChunkIndexing(tenantId);
         await refreshKnowledgeStatistics().catch((error) => console.error('Could not refresh statistics', error));
       } catch (error) {
         console.error(`Ingestion of document ${documentId} failed (attempt ${job.retryCount + 1})`, error);
@@ -66,6 +86,53 @@ export async function startWorkers(): Promise<void> {
       }
     },
   );
+  await boss.work(QUEUES.indexChunks, { pollingIntervalSeconds: 2 }, async ([job]) => {
+    if (!job) return;
+    const { tenantId } = job.data as IndexChunksJob;
+    if (!tenantId) {
+      await queuePendingChunkIndexing();
+      return;
+    }
+    // Time-boxed: what is left goes back in the queue, behind other tenants' work.
+    const run = await indexTenantChunks(tenantId);
+    if (!run.done) await enqueueChunkIndexing(tenantId);
+  });
+  // The sweep catches chunks whose job was lost (enqueueing failed, retries exhausted).
+  await boss.schedule(QUEUES.indexChunks, INDEX_SWEEP_SCHEDULE, {} satisfies IndexChunksJob);
+  await boss.send(QUEUES.indexChunks, {} satisfies IndexChunksJob);
+  await boss.work(QUEUES.evaluateRun, { includeMetadata: true, pollingIntervalSeconds: 1 }, async ([job]) => {
+    if (!job) return;
+    const { tenantId, runId } = job.data as EvaluateRunJob;
+    try {
+      await executeRun(tenantId, runId);
+    } catch (error) {
+      console.error(`Evaluation run ${runId} failed (attempt ${job.retryCount + 1})`, error);
+      // The queue retries (the run continues where it stopped); after the last attempt it is failed, not left running.
+      if (job.retryCount >= job.retryLimit) {
+        await withTenantId(tenantId, (tx) => updateRun(tx, tenantId, runId, { status: 'failed', error: 'The run stopped on an internal error. Start it again.', finishedAt: new Date() })).catch(
+          (recordError) => console.error('Could not record the run failure', recordError),
+        );
+      }
+      throw error;
+    }
+  });
+  await boss.work(QUEUES.generateQuestions, { includeMetadata: true, pollingIntervalSeconds: 1 }, async ([job]) => {
+    if (!job) return;
+    const request = job.data as GenerateQuestionsJob;
+    try {
+      await generateCandidateQuestions(request);
+    } catch (error) {
+      console.error(`Question generation for set ${request.setId} failed (attempt ${job.retryCount + 1})`, error);
+      if (job.retryCount >= job.retryLimit) {
+        await withTenantId(request.tenantId, (tx) =>
+          updateEvaluationSet(tx, request.tenantId, request.setId, {
+            generation: { status: 'failed', requested: request.count, produced: 0, model: request.modelId, error: 'Stopped on an internal error. Try again.', updatedAt: new Date().toISOString() },
+          }),
+        ).catch((recordError) => console.error('Could not record the generation failure', recordError));
+      }
+      throw error;
+    }
+  });
   await boss.work(QUEUES.rollUpCosts, { pollingIntervalSeconds: 5 }, async () => {
     await rollUpCosts();
   });

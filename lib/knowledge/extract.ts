@@ -4,6 +4,7 @@ import { parseHTML } from 'linkedom';
 import mammoth from 'mammoth';
 import { extractText, getDocumentProxy, getMeta } from 'unpdf';
 import { assertZipExpandsWithin, ZipExpansionError, ZipFormatError } from './zip-guard';
+import { markdownTitle } from './chunking';
 
 // Turns an uploaded file into markdown-flavoured plain text: headings as `#` lines, list items
 // as `- ` lines, table rows as `a | b` lines, so the chunker can follow the structure.
@@ -238,8 +239,11 @@ export async function extractDocument(bytes: Uint8Array, fileName = ''): Promise
     case 'html':
       result = extractHtml(decodeText(bytes));
       break;
-    default:
-      result = { text: decodeText(bytes).replace(/^\uFEFF/, '') };
+    default: {
+      const text = decodeText(bytes).replace(/^\uFEFF/, '');
+      // A document that opens with a `# Title` line is titled by it.
+      result = { text, title: markdownTitle(text) };
+    }
   }
   // PostgreSQL text cannot hold NUL; other C0 controls (but tabs and newlines) are noise.
   const text = result.text

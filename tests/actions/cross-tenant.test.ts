@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as inbox from '@/app/dashboard/inbox/mutations';
+import * as evaluation from '@/app/dashboard/evaluation/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as meetings from '@/app/dashboard/meetings/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
@@ -20,6 +21,9 @@ process.env.LIVEKIT_API_SECRET = livekit.apiSecret;
 
 // Signed in as the owner of tenant B, every action given an id from tenant A answers
 // "not found" and changes nothing in either tenant.
+// Question generation needs a configured model (nothing is called: no worker runs here).
+process.env.OPENAI_API_KEY = 'cross-tenant-key';
+
 describe('cross-tenant ids at the action level', () => {
   let db: Database;
   let a: Team;
@@ -87,6 +91,25 @@ describe('cross-tenant ids at the action level', () => {
     { name: 'invite assistant', run: () => meetings.inviteAssistant.run(asOwnerOfB(), { meetingId: a.meetingId }) },
     { name: 'mute assistant', run: () => meetings.setAssistantMuted.run(asOwnerOfB(), { meetingId: a.assistantMeetingId, muted: 'true' }) },
     { name: 'remove assistant', run: () => meetings.removeAssistant.run(asOwnerOfB(), { meetingId: a.assistantMeetingId }) },
+    { name: 'make personality version live', run: () => personalities.makeVersionLive.run(asOwnerOfB(), { versionId: a.draftVersionId }) },
+    { name: 'edit test set', run: () => evaluation.updateTestSet.run(asOwnerOfB(), { setId: a.evaluationSetId, name: 'Mine now' }) },
+    { name: 'delete test set', run: () => evaluation.deleteTestSet.run(asOwnerOfB(), { setId: a.evaluationSetId }) },
+    { name: 'add question to test set', run: () => evaluation.addQuestion.run(asOwnerOfB(), { setId: a.evaluationSetId, question: 'Planted?', unanswerable: 'on' }) },
+    { name: 'edit test question', run: () => evaluation.editQuestion.run(asOwnerOfB(), { questionId: a.evaluationQuestionId, question: 'Rewritten?', unanswerable: 'on' }) },
+    // B's own question pointed at A's document: the document id is not found for B.
+    { name: "expect another tenant's document", run: () => evaluation.editQuestion.run(asOwnerOfB(), { questionId: b.evaluationQuestionId, question: 'How long do returns take?', documentIds: a.documentId }) },
+    { name: 'delete test question', run: () => evaluation.removeQuestion.run(asOwnerOfB(), { questionId: a.evaluationQuestionId }) },
+    { name: 'accept candidate question', run: () => evaluation.acceptCandidate.run(asOwnerOfB(), { questionId: a.candidateQuestionId }) },
+    { name: 'settle candidate questions', run: () => evaluation.settleAllCandidates.run(asOwnerOfB(), { setId: a.evaluationSetId, decision: 'accept' }) },
+    {
+      name: 'import into test set',
+      run: () => evaluation.importQuestions.run(asOwnerOfB(), { setId: a.evaluationSetId, file: new File(['question,unanswerable\nPlanted?,yes\n'], 'q.csv') }),
+    },
+    { name: 'generate questions for test set', run: () => evaluation.generateQuestions.run(asOwnerOfB(), { setId: a.evaluationSetId, count: '2', modelId: 'gpt-4o-mini' }) },
+    { name: 'run test set', run: () => evaluation.startRun.run(asOwnerOfB(), { setId: a.evaluationSetId, versionId: b.liveVersionId, judgeModel: '' }) },
+    { name: "run another tenant's version", run: () => evaluation.startRun.run(asOwnerOfB(), { setId: b.evaluationSetId, versionId: a.draftVersionId, judgeModel: '' }) },
+    { name: 'cancel run', run: () => evaluation.cancelRun.run(asOwnerOfB(), { runId: a.evaluationRunId }) },
+    { name: 'delete run', run: () => evaluation.removeRun.run(asOwnerOfB(), { runId: a.evaluationRunId }) },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

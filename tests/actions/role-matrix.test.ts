@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as conversations from '@/app/dashboard/conversations/mutations';
 import * as costs from '@/app/dashboard/costs/mutations';
 import * as inbox from '@/app/dashboard/inbox/mutations';
+import * as evaluation from '@/app/dashboard/evaluation/mutations';
 import * as knowledge from '@/app/dashboard/knowledge/mutations';
 import * as meetings from '@/app/dashboard/meetings/mutations';
 import * as personalities from '@/app/dashboard/personalities/mutations';
@@ -22,7 +23,10 @@ process.env.LIVEKIT_API_KEY = livekit.apiKey;
 process.env.LIVEKIT_API_SECRET = livekit.apiSecret;
 
 type Actor = 'owner' | 'admin' | 'member';
-type Case = { name: string; action: TenantAction; input: (team: Team, actor: Actor) => Record<string, string>; allowed: Actor[] };
+type Case = { name: string; action: TenantAction; input: (team: Team, actor: Actor) => Record<string, string | File>; allowed: Actor[] };
+
+// Question generation needs a configured model (nothing is called: no worker runs here).
+process.env.OPENAI_API_KEY = 'role-matrix-key';
 
 const PERSONALITY = {
   name: 'Support v2',
@@ -106,6 +110,25 @@ const CASES: Case[] = [
   { name: 'invite the assistant', action: meetings.inviteAssistant, input: (t) => ({ meetingId: t.meetingId }), allowed: ['owner', 'admin'] },
   { name: 'mute the assistant', action: meetings.setAssistantMuted, input: (t) => ({ meetingId: t.assistantMeetingId, muted: 'true' }), allowed: ['owner', 'admin'] },
   { name: 'remove the assistant', action: meetings.removeAssistant, input: (t) => ({ meetingId: t.assistantMeetingId }), allowed: ['owner', 'admin'] },
+  { name: 'make a personality version live', action: personalities.makeVersionLive, input: (t) => ({ versionId: t.draftVersionId }), allowed: ['owner', 'admin'] },
+  { name: 'create a test set', action: evaluation.createTestSet, input: () => ({ name: 'Billing questions' }), allowed: ['owner', 'admin'] },
+  { name: 'edit a test set', action: evaluation.updateTestSet, input: (t) => ({ setId: t.evaluationSetId, name: 'Renamed set' }), allowed: ['owner', 'admin'] },
+  { name: 'delete a test set', action: evaluation.deleteTestSet, input: (t) => ({ setId: t.evaluationSetId }), allowed: ['owner', 'admin'] },
+  { name: 'add a test question', action: evaluation.addQuestion, input: (t) => ({ setId: t.evaluationSetId, question: 'Do you ship to Canada?', unanswerable: 'on' }), allowed: ['owner', 'admin'] },
+  { name: 'edit a test question', action: evaluation.editQuestion, input: (t) => ({ questionId: t.evaluationQuestionId, question: 'Do you ship to Mexico?', unanswerable: 'on' }), allowed: ['owner', 'admin'] },
+  { name: 'delete a test question', action: evaluation.removeQuestion, input: (t) => ({ questionId: t.evaluationQuestionId }), allowed: ['owner', 'admin'] },
+  { name: 'accept a candidate question', action: evaluation.acceptCandidate, input: (t) => ({ questionId: t.candidateQuestionId }), allowed: ['owner', 'admin'] },
+  { name: 'discard all candidate questions', action: evaluation.settleAllCandidates, input: (t) => ({ setId: t.evaluationSetId, decision: 'reject' }), allowed: ['owner', 'admin'] },
+  {
+    name: 'import test questions',
+    action: evaluation.importQuestions,
+    input: (t) => ({ setId: t.evaluationSetId, file: new File(['question,unanswerable\nWhat is the capital of France?,yes\n'], 'questions.csv', { type: 'text/csv' }) }),
+    allowed: ['owner', 'admin'],
+  },
+  { name: 'generate candidate questions', action: evaluation.generateQuestions, input: (t) => ({ setId: t.evaluationSetId, count: '3', modelId: 'gpt-4o-mini' }), allowed: ['owner', 'admin'] },
+  { name: 'start an evaluation run', action: evaluation.startRun, input: (t) => ({ setId: t.evaluationSetId, versionId: t.draftVersionId, judgeModel: '' }), allowed: ['owner', 'admin'] },
+  { name: 'cancel an evaluation run', action: evaluation.cancelRun, input: (t) => ({ runId: t.evaluationRunId }), allowed: ['owner', 'admin'] },
+  { name: 'delete an evaluation run', action: evaluation.removeRun, input: (t) => ({ runId: t.evaluationRunId }), allowed: ['owner', 'admin'] },
 ];
 
 describe('role matrix', () => {
@@ -120,7 +143,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, inbox, meetings].flatMap((module) => Object.values(module)).filter(
+    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, inbox, meetings, evaluation].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

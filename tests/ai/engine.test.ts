@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { createSession } from '@/db/queries/conversations';
 import { updatePersonality } from '@/db/queries/personalities';
-import { costEvents, messages, sessions } from '@/db/schema';
+import { costEvents, messages, sessions, widgets } from '@/db/schema';
 import { seedDatabase, seedId } from '@/db/seed';
 import { withTenantId } from '@/db/withTenant';
 import { closeInterruptedReplies, FALLBACK_REPLY, ReplyRequestError, streamReply } from '@/lib/ai/engine';
@@ -215,6 +215,68 @@ describe('assistant engine', () => {
     expect(rows.find((row) => row.id === recent!.id)).toMatchObject({ status: 'streaming' });
   });
 
+  it('says it does not know when nothing clears the floor: the model is told so, the reply and the conversation are marked', async () => {
+    const { tenantId, sessionId } = await conversation();
+    server.requests.length = 0;
+    server.scriptChat({ text: "I'm afraid I don't know that one.", promptTokens: 300, completionTokens: 9 });
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: 'What is the capital of France?', audience: 'member' }, modelEnv));
+    expect(events.find((event) => event.type === 'sources')).toMatchObject({ sources: [] });
+    expect(events.at(-1)).toMatchObject({ type: 'done', status: 'complete', answerStatus: 'no_match' });
+    const sent = server.requests[0]!.body.messages as Array<{ role: string; content: string }>;
+    expect(sent[0]!.content).toContain('Do not guess and do not answer from general knowledge');
+    expect(sent.at(-1)!.content).toContain('(no passage matched this message)');
+    const { messages: rows, session } = await stored(tenantId, sessionId);
+    expect(rows[1]).toMatchObject({ answerStatus: 'no_match' });
+    expect(session.unansweredAt).not.toBeNull();
+  });
+
+  it('uses the personality’s own fallback and the widget’s contact address without calling the model', async () => {
+    const team = await createTeam(db);
+    const { tenantId } = team;
+    const sessionId = await withTenantId(tenantId, async (tx) => {
+      await updatePersonality(tx, tenantId, team.personalityId, { preferredModel: 'gpt-4o-mini', fallbackMessage: 'Ahoy, that one is beyond my charts!' });
+      await tx.update(widgets).set({ settings: { theme: 'auto', position: 'bottom-right', contactEmail: 'crew@ship.example' } }).where(eq(widgets.id, team.widgetId));
+      return (await createSession(tx, { tenantId, personalityId: team.personalityId, widgetId: team.widgetId })).id;
+    });
+    server.requests.length = 0;
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: 'Who won the world cup in 2018?', audience: 'member' }, modelEnv));
+    expect(server.requests).toHaveLength(0);
+    expect(events.at(-1)).toMatchObject({
+      type: 'done',
+      answerStatus: 'no_match',
+      content: 'Ahoy, that one is beyond my charts!\n\nYou can email the team at crew@ship.example.',
+    });
+  });
+
+  it('lets a personality allow general knowledge, and offers the contact address in the rules', async () => {
+    const team = await createTeam(db);
+    const { tenantId } = team;
+    const sessionId = await withTenantId(tenantId, async (tx) => {
+      await updatePersonality(tx, tenantId, team.personalityId, { preferredModel: 'gpt-4o-mini', allowGeneralKnowledge: true, fallbackMessage: 'Not used when general knowledge is allowed.' });
+      await tx.update(widgets).set({ settings: { theme: 'auto', position: 'bottom-right', contactEmail: 'help@team.example' } }).where(eq(widgets.id, team.widgetId));
+      return (await createSession(tx, { tenantId, personalityId: team.personalityId, widgetId: team.widgetId })).id;
+    });
+    server.requests.length = 0;
+    server.scriptChat({ text: 'Paris (this is general knowledge, not from our documentation).', promptTokens: 200, completionTokens: 12 });
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: 'What is the capital of France?', audience: 'member' }, modelEnv));
+    const system = (server.requests[0]!.body.messages as Array<{ content: string }>)[0]!.content;
+    expect(system).toContain('you may answer from general knowledge');
+    expect(system).toContain('offer the visitor these alternatives: email the team at help@team.example');
+    expect(events.at(-1)).toMatchObject({ answerStatus: 'no_match' });
+  });
+
+  it('flags a reply that cites none of its passages', async () => {
+    const { tenantId, sessionId } = await conversation();
+    server.scriptChat({ text: 'Returns are usually free.', promptTokens: 500, completionTokens: 5 });
+    const events = await readAll(await streamReply({ tenantId, sessionId, content: QUESTION, audience: 'member' }, modelEnv));
+    expect(events.at(-1)).toMatchObject({ answerStatus: 'uncited' });
+    const { messages: rows, session } = await stored(tenantId, sessionId);
+    expect(rows[1]).toMatchObject({ answerStatus: 'uncited', metadata: { citations: [] } });
+    expect(session.unansweredAt).not.toBeNull();
+    server.scriptChat({ text: 'Within 30 days [1].', promptTokens: 500, completionTokens: 5 });
+    expect((await readAll(await streamReply({ tenantId, sessionId, content: QUESTION, audience: 'member' }, modelEnv))).at(-1)).toMatchObject({ answerStatus: 'grounded' });
+  });
+
   it('refuses a session of another workspace without storing anything', async () => {
     const { sessionId } = await conversation();
     const other = await conversation();
@@ -246,6 +308,12 @@ describe('retrieval-only mode (no model configured)', () => {
     if (sources?.type !== 'sources') throw new Error('no sources event');
     expect(sources.sources[0]).toMatchObject({ index: 1, title: 'Acme Pulse product FAQ', headingPath: expect.arrayContaining(['Can I pause alerts during maintenance?']) });
     const rows = await withTenantId(tenantId, (tx) => tx.select().from(messages).where(eq(messages.sessionId, sessionId)));
-    expect(rows.find((row) => row.role === 'assistant')).toMatchObject({ status: 'complete', content: done.content, metadata: { answerMode: 'retrieval-only' } });
+    expect(rows.find((row) => row.role === 'assistant')).toMatchObject({ status: 'complete', content: done.content, answerStatus: 'grounded', metadata: { answerMode: 'retrieval-only' } });
+
+    // An off-topic question quotes nothing: an honest "I don't know".
+    const offTopic: ReplyEvent[] = [];
+    for await (const event of readReplyEvents(await streamReply({ tenantId, sessionId, content: 'What is the capital of France?', audience: 'member' }, env))) offTopic.push(event);
+    expect(offTopic.find((event) => event.type === 'sources')).toMatchObject({ sources: [] });
+    expect(offTopic.at(-1)).toMatchObject({ type: 'done', answerStatus: 'no_match', content: expect.stringContaining("I don't know") });
   }, 60_000);
 });

@@ -151,11 +151,22 @@ describe('row-level security catalog', () => {
     expect(await query(sql`select defaclrole, defaclnamespace, defaclobjtype from pg_default_acl`)).toEqual([]);
   });
 
+  it('stores vectors inline, so an exact scan reads one page per chunk', async () => {
+    const [column] = await query<{ storage: string }>(sql`
+      select a.attstorage as storage from pg_attribute a
+      where a.attrelid = 'knowledge_chunks'::regclass and a.attname = 'embedding'`);
+    expect(column?.storage).toBe('p');
+    const [table] = await query<{ options: string[] | null }>(sql`select reloptions as options from pg_class where oid = 'knowledge_chunks'::regclass`);
+    expect(table?.options).toContain('toast_tuple_target=8160');
+  });
+
   it('indexes what the product needs: HNSW cosine, GIN full text, one default personality', async () => {
     const indexes = await query<{ name: string; definition: string }>(sql`
       select indexname as name, indexdef as definition from pg_indexes where schemaname = 'public'`);
     const definition = (name: string) => indexes.find((i) => i.name === name)?.definition ?? '';
-    expect(definition('knowledge_chunks_embedding_idx')).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?16'?, ef_construction='?64'?\)/);
+    // The graph covers only the rows the background job has indexed; the rest are found through the pending index.
+    expect(definition('knowledge_chunks_embedding_idx')).toMatch(/USING hnsw \(embedding vector_cosine_ops\) WITH \(m='?16'?, ef_construction='?64'?\) WHERE embedding_indexed$/);
+    expect(definition('knowledge_chunks_pending_idx')).toMatch(/USING btree \(tenant_id\) WHERE \(NOT embedding_indexed\)$/);
     expect(definition('knowledge_chunks_search_idx')).toMatch(/USING gin \(search_vector\)/);
     expect(definition('ai_personalities_one_default_idx')).toMatch(/UNIQUE INDEX .* WHERE is_default/);
   });

@@ -51,6 +51,10 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
   cost_events: TENANT_SCOPED,
   cost_rollup_watermarks: TENANT_SCOPED,
   cost_summaries: TENANT_SCOPED,
+  evaluation_questions: TENANT_SCOPED,
+  evaluation_results: TENANT_SCOPED,
+  evaluation_runs: TENANT_SCOPED,
+  evaluation_sets: TENANT_SCOPED,
   invitations: {
     app_tenant: READ_WRITE,
     // An invitation link is looked up by its token hash before the tenant is known; it is
@@ -60,8 +64,11 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
   },
   handoffs: TENANT_SCOPED,
   knowledge_chunks: TENANT_SCOPED,
+  // BM25's statistics, written by the triggers on knowledge_chunks as the role that writes the chunks.
+  knowledge_corpus_stats: TENANT_SCOPED,
   knowledge_documents: TENANT_SCOPED,
   knowledge_sources: TENANT_SCOPED,
+  knowledge_term_stats: TENANT_SCOPED,
   livekit_webhook_events: TENANT_SCOPED,
   meeting_participants: TENANT_SCOPED,
   meetings: {
@@ -77,6 +84,8 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
     policies: ['system_read: SELECT to app_system using true', TENANT_POLICY],
   },
   messages: TENANT_SCOPED,
+  // Written by the personality's first-version trigger as the role inserting the personality (app_tenant).
+  personality_versions: TENANT_SCOPED,
   rate_limits: {
     app_system: READ_WRITE,
     policies: ['system_counters: ALL to app_system using true check true'],

@@ -4,7 +4,9 @@ import type { AnyPgColumn, PgTable } from 'drizzle-orm/pg-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Database, DatabaseHandle } from '@/db/client';
 import * as schema from '@/db/schema';
+import { countPendingChunks, indexPendingChunks } from '@/db/queries/knowledge';
 import { scopeToTenant } from '@/db/withTenant';
+import { nearestChunks } from '@/lib/knowledge/vector-search';
 import { expectSqlState, queryRows } from '../helpers/database';
 
 // The isolation matrix, run against every tenant-scoped table and through each driver.
@@ -17,6 +19,9 @@ type Parents = {
   documentId: string;
   sourceId: string;
   meetingId: string;
+  personalityId: string;
+  evaluationSetId: string;
+  evaluationRunId: string;
 };
 
 type Fixture = {
@@ -54,6 +59,44 @@ const FIXTURES: Record<string, Fixture> = {
   ai_personalities: {
     table: schema.aiPersonalities,
     row: async (_db, p) => ({ tenantId: p.tenantId, name: `Persona ${unique()}`, systemPrompt: 'Be helpful.' }),
+  },
+  personality_versions: {
+    table: schema.personalityVersions,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      personalityId: p.personalityId,
+      version: 2 + Math.floor(Math.random() * 1e9),
+      systemPrompt: 'Be brief.',
+      temperature: '0.50',
+      maxTokens: 100,
+      topP: '1.00',
+      frequencyPenalty: '0.00',
+      presencePenalty: '0.00',
+      allowGeneralKnowledge: false,
+    }),
+  },
+  evaluation_sets: {
+    table: schema.evaluationSets,
+    row: async (_db, p) => ({ tenantId: p.tenantId, name: `Set ${unique()}` }),
+  },
+  evaluation_questions: {
+    table: schema.evaluationQuestions,
+    row: async (_db, p) => ({ tenantId: p.tenantId, setId: p.evaluationSetId, question: 'What is the capital of France?', unanswerable: true }),
+  },
+  evaluation_runs: {
+    table: schema.evaluationRuns,
+    row: async (_db, p) => ({ tenantId: p.tenantId, setId: p.evaluationSetId, personalityName: 'Support', versionNumber: 1 }),
+  },
+  evaluation_results: {
+    table: schema.evaluationResults,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      runId: p.evaluationRunId,
+      questionId: randomUUID(),
+      position: Math.floor(Math.random() * 1e9),
+      question: 'What is the capital of France?',
+      unanswerable: true,
+    }),
   },
   widgets: {
     table: schema.widgets,
@@ -93,6 +136,17 @@ const FIXTURES: Record<string, Fixture> = {
         .returning({ id: schema.knowledgeDocuments.id });
       return { tenantId: p.tenantId, documentId: document!.id, bytes: Buffer.from('hello') };
     },
+  },
+  // Before knowledge_chunks: the chunk fixture's insert adds to these through the statistics
+  // triggers, and there is one corpus row per tenant (later inserts are refused by the policy
+  // before the key is checked).
+  knowledge_corpus_stats: {
+    table: schema.knowledgeCorpusStats,
+    row: async (_db, p) => ({ tenantId: p.tenantId, chunkCount: 1, tokenCount: 7 }),
+  },
+  knowledge_term_stats: {
+    table: schema.knowledgeTermStats,
+    row: async (_db, p) => ({ tenantId: p.tenantId, lexeme: `term-${unique()}`, chunkCount: 1 }),
   },
   knowledge_chunks: {
     table: schema.knowledgeChunks,
@@ -209,7 +263,25 @@ async function createTenant(db: Database, name: string): Promise<Parents> {
     .insert(schema.meetings)
     .values({ tenantId, roomName: `m_${tenantId}_parent`, title: 'Parent' })
     .returning({ id: schema.meetings.id });
-  return { tenantId, sessionId: session!.id, documentId: document!.id, sourceId: source!.id, meetingId: meeting!.id };
+  const [personality] = await db
+    .insert(schema.aiPersonalities)
+    .values({ tenantId, name: 'Parent', systemPrompt: 'Be helpful.' })
+    .returning({ id: schema.aiPersonalities.id });
+  const [set] = await db.insert(schema.evaluationSets).values({ tenantId, name: 'Parent' }).returning({ id: schema.evaluationSets.id });
+  const [run] = await db
+    .insert(schema.evaluationRuns)
+    .values({ tenantId, setId: set!.id, personalityName: 'Parent', versionNumber: 1 })
+    .returning({ id: schema.evaluationRuns.id });
+  return {
+    tenantId,
+    sessionId: session!.id,
+    documentId: document!.id,
+    sourceId: source!.id,
+    meetingId: meeting!.id,
+    personalityId: personality!.id,
+    evaluationSetId: set!.id,
+    evaluationRunId: run!.id,
+  };
 }
 
 /** Runs `fn` as app_tenant without binding any tenant. */
@@ -346,6 +418,42 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
       });
     });
 
+    describe('vector search and its background index', () => {
+      // Every fixture chunk has the same vector, so only the tenant boundary tells them apart.
+      const probe = { vector: Array.from({ length: schema.EMBEDDING_DIMENSIONS }, (_, i) => (i === 0 ? 1 : 0)), embeddingModel: 'test', limit: 10 };
+      const chunkIdsOf = async (tenantId: string) =>
+        (await db.select({ id: schema.knowledgeChunks.id }).from(schema.knowledgeChunks).where(eq(schema.knowledgeChunks.tenantId, tenantId))).map((row) => row.id);
+      const pendingOf = async (tenantId: string) =>
+        (await db.select({ id: schema.knowledgeChunks.id }).from(schema.knowledgeChunks).where(sql`${schema.knowledgeChunks.tenantId} = ${tenantId} and not ${schema.knowledgeChunks.embeddingIndexed}`)).length;
+
+      it("finds only the tenant's own chunks, exactly and through the graph plus pending union", async () => {
+        const own = new Set(await chunkIdsOf(a.tenantId));
+        for (const exactBelow of [Number.MAX_SAFE_INTEGER, 0]) {
+          const { plan, candidates } = await scopeToTenant(db, a.tenantId, (tx) => nearestChunks(tx, { ...probe, tenantId: a.tenantId }, { exactBelow }));
+          expect(plan).toBe(exactBelow ? 'exact' : 'graph+pending');
+          expect(candidates.length).toBeGreaterThan(0);
+          expect(candidates.every((candidate) => own.has(candidate.id))).toBe(true);
+          // Asking for the other tenant's chunks by id in the SQL still meets RLS.
+          const other = await scopeToTenant(db, a.tenantId, (tx) => nearestChunks(tx, { ...probe, tenantId: b.tenantId }, { exactBelow }));
+          expect(other.candidates).toEqual([]);
+        }
+      });
+
+      it("cannot index, or count, another tenant's pending chunks", async () => {
+        const pendingOfB = await pendingOf(b.tenantId);
+        expect(pendingOfB).toBeGreaterThan(0);
+        expect(await scopeToTenant(db, a.tenantId, (tx) => indexPendingChunks(tx, b.tenantId, 100))).toBe(0);
+        expect(await scopeToTenant(db, a.tenantId, (tx) => countPendingChunks(tx, b.tenantId))).toBe(0);
+        expect(await pendingOf(b.tenantId)).toBe(pendingOfB);
+        // Its own are indexed, and still found only by their tenant.
+        expect(await scopeToTenant(db, a.tenantId, (tx) => indexPendingChunks(tx, a.tenantId, 100))).toBe(await chunkIdsOf(a.tenantId).then((ids) => ids.length));
+        const own = new Set(await chunkIdsOf(a.tenantId));
+        const { candidates } = await scopeToTenant(db, a.tenantId, (tx) => nearestChunks(tx, { ...probe, tenantId: a.tenantId }, { exactBelow: 0 }));
+        expect(candidates.length).toBe(own.size);
+        expect(candidates.every((candidate) => own.has(candidate.id))).toBe(true);
+      });
+    });
+
     it('cannot attach a child row to a parent of another tenant', async () => {
       // messages, chunks and meeting participants reference their parent by (tenant_id, id): a session or document id
       // of tenant B is simply not found for tenant A (foreign key violation, 23503).
@@ -383,6 +491,28 @@ export function describeTenantIsolation(driver: string, open: () => Promise<Data
         ),
         '23503',
       );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, (tx) =>
+          tx.insert(schema.evaluationQuestions).values({ tenantId: a.tenantId, setId: b.evaluationSetId, question: 'x', unanswerable: true }),
+        ),
+        '23503',
+      );
+      await expectSqlState(
+        scopeToTenant(db, a.tenantId, async (tx) =>
+          tx.insert(schema.personalityVersions).values({ ...((await FIXTURES.personality_versions!.row(db, a)) as schema.NewPersonalityVersion), personalityId: b.personalityId }),
+        ),
+        '23503',
+      );
+    });
+
+    it('gives every new personality a live version 1 with its settings, inside the tenant scope', async () => {
+      const [created] = await scopeToTenant(db, a.tenantId, (tx) =>
+        tx.insert(schema.aiPersonalities).values({ tenantId: a.tenantId, name: `Scoped ${unique()}`, systemPrompt: 'Answer briefly.', temperature: '0.20' }).returning(),
+      );
+      const versions = await scopeToTenant(db, a.tenantId, (tx) =>
+        tx.select().from(schema.personalityVersions).where(eq(schema.personalityVersions.personalityId, created!.id)),
+      );
+      expect(versions).toMatchObject([{ tenantId: a.tenantId, version: 1, isLive: true, systemPrompt: 'Answer briefly.', temperature: '0.20' }]);
     });
   });
 }

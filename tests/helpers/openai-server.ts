@@ -150,21 +150,41 @@ export async function startOpenAiServer(
       response.end(JSON.stringify({ object: 'list', data: [{ id: 'gpt-4o-mini', object: 'model', owned_by: 'test' }] }));
       return;
     }
-    if (request.url === '/v1/chat/completions' && body.stream === true) {
+    if (request.url === '/v1/chat/completions') {
+      const fault = body.stream === true ? faults.shift() : undefined;
+      const script = options.answer?.(body as { messages: Array<{ role: string; content: string }> }) ?? chat;
+      // Like a real server, the reply stops at the request's output-token limit (a word counts as a token here).
+      const limit = Number(body.max_completion_tokens ?? body.max_tokens ?? Infinity);
+      const words = script.text.match(/\S+\s*/g) ?? [];
+      const truncated = words.length > limit;
+      const reply = truncated ? { ...script, text: words.slice(0, limit).join('').trimEnd(), completionTokens: limit } : script;
+      const finishReason = truncated ? 'length' : 'stop';
+      const usage = { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens };
+      if (body.stream !== true) {
+        response.writeHead(200, { 'content-type': 'application/json' });
+        response.end(
+          JSON.stringify({
+            id: 'chatcmpl-test',
+            object: 'chat.completion',
+            created: 1_764_000_000,
+            model: body.model,
+            choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: finishReason }],
+            usage,
+          }),
+        );
+        return;
+      }
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
         `data: ${JSON.stringify({ id: 'chatcmpl-test', object: 'chat.completion.chunk', created: 1_764_000_000, model: body.model, choices, ...extra })}\n\n`;
       response.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, finish_reason: null }]));
-      const fault = faults.shift();
       if (fault === 'stall') return; // headers and a first chunk, then silence: the client must time out
       if (fault === 'malformed') {
         response.end('data: {"id":"chatcmpl-test","choices":[{"delta":{"content":\n\n');
         return;
       }
-      const reply = options.answer?.(body as { messages: Array<{ role: string; content: string }> }) ?? chat;
       for (const piece of reply.text.match(/\S+\s*/g) ?? []) response.write(chunk([{ index: 0, delta: { content: piece }, finish_reason: null }]));
-      response.write(chunk([{ index: 0, delta: {}, finish_reason: 'stop' }]));
-      const usage = { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens };
+      response.write(chunk([{ index: 0, delta: {}, finish_reason: finishReason }]));
       response.write(chunk([], { usage }));
       response.end('data: [DONE]\n\n');
       return;

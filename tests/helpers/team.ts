@@ -6,12 +6,17 @@ import {
   budgetAlerts,
   budgetThresholds,
   handoffs,
+  evaluationQuestions,
+  evaluationResults,
+  evaluationRuns,
+  evaluationSets,
   invitations,
   knowledgeDocuments,
   meetings,
   memberships,
   type MemberRole,
   messages,
+  personalityVersions,
   sessions,
   sourceChanges,
   sourcePages,
@@ -46,6 +51,14 @@ export type Team = {
   /** A running meeting with a guest link, and one with the assistant in it. */
   meetingId: string;
   assistantMeetingId: string;
+  /** The default personality's live version 1 and an untested draft version 2. */
+  liveVersionId: string;
+  draftVersionId: string;
+  /** A test set with one question, one generated candidate and one queued run. */
+  evaluationSetId: string;
+  evaluationQuestionId: string;
+  candidateQuestionId: string;
+  evaluationRunId: string;
 };
 
 /** A team with Inbox work: a conversation waiting for a person, and one assigned to each of owner, admin and member. */
@@ -118,6 +131,25 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     { id: meetingIds[0], tenantId: tenant!.id, roomName: `m_${tenant!.id}_${meetingIds[0]}`, title: 'Weekly sync', startedAt: new Date(), guestLinkId: `link-${suffix}`, guestLinkExpiresAt: new Date(Date.now() + 86_400_000) },
     { id: meetingIds[1], tenantId: tenant!.id, roomName: `m_${tenant!.id}_${meetingIds[1]}`, title: 'Customer call', startedAt: new Date(), assistantState: 'active' },
   ]);
+  const { eq } = await import('drizzle-orm');
+  const [live] = await db.select().from(personalityVersions).where(eq(personalityVersions.personalityId, personality!.id));
+  const [draft] = await db
+    .insert(personalityVersions)
+    .values({ ...live!, id: undefined, version: 2, systemPrompt: 'You are the friendlier support assistant.', isLive: false, publishedAt: null, createdAt: undefined })
+    .returning();
+  const [set] = await db.insert(evaluationSets).values({ tenantId: tenant!.id, name: 'Support questions' }).returning();
+  const [question, candidate] = await db
+    .insert(evaluationQuestions)
+    .values([
+      { tenantId: tenant!.id, setId: set!.id, question: 'How long do returns take?', expectedSources: [{ documentId: document!.id, title: 'Returns' }] },
+      { tenantId: tenant!.id, setId: set!.id, question: 'Can I return a gift?', expectedAnswer: 'Yes, within 30 days.', status: 'candidate', origin: 'generated' },
+    ])
+    .returning();
+  const [run] = await db
+    .insert(evaluationRuns)
+    .values({ tenantId: tenant!.id, setId: set!.id, personalityId: personality!.id, personalityVersionId: live!.id, personalityName: 'Support', versionNumber: 1, total: 1 })
+    .returning();
+  await db.insert(evaluationResults).values({ tenantId: tenant!.id, runId: run!.id, questionId: question!.id, position: 0, question: question!.question, unanswerable: false });
   return {
     tenantId: tenant!.id,
     name,
@@ -137,6 +169,12 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sourceId: source!.id,
     failedSyncId: failedSync!.id,
     pendingChangeId: change!.id,
+    liveVersionId: live!.id,
+    draftVersionId: draft!.id,
+    evaluationSetId: set!.id,
+    evaluationQuestionId: question!.id,
+    candidateQuestionId: candidate!.id,
+    evaluationRunId: run!.id,
   };
 }
 
@@ -180,5 +218,9 @@ export async function snapshotTeam(db: Database, tenantId: string) {
     handoffs: await db.select().from(handoffs).where(eq(handoffs.tenantId, tenantId)).orderBy(handoffs.id),
     supportSettings: await db.select().from(supportSettings).where(eq(supportSettings.tenantId, tenantId)),
     meetings: await db.select().from(meetings).where(eq(meetings.tenantId, tenantId)).orderBy(meetings.id),
+    personalityVersions: await db.select().from(personalityVersions).where(eq(personalityVersions.tenantId, tenantId)).orderBy(personalityVersions.id),
+    evaluationSets: await db.select().from(evaluationSets).where(eq(evaluationSets.tenantId, tenantId)).orderBy(evaluationSets.id),
+    evaluationQuestions: await db.select().from(evaluationQuestions).where(eq(evaluationQuestions.tenantId, tenantId)).orderBy(evaluationQuestions.id),
+    evaluationRuns: await db.select().from(evaluationRuns).where(eq(evaluationRuns.tenantId, tenantId)).orderBy(evaluationRuns.id),
   };
 }

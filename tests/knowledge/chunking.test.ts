@@ -1,6 +1,7 @@
 import { countTokens } from 'gpt-tokenizer';
 import { describe, expect, it } from 'vitest';
-import { chunkMarkdown } from '@/lib/knowledge/chunking';
+import { chunkMarkdown, markdownTitle } from '@/lib/knowledge/chunking';
+import { embeddingText } from '@/lib/knowledge/ingest';
 
 // Deterministic pseudo-random documents so the properties are checked on many shapes.
 function randomDocument(seed: number): string {
@@ -69,5 +70,60 @@ describe('chunking properties', () => {
     for (const chunk of chunks) expect(chunk.tokenCount).toBeLessThanOrEqual(options.maxTokens);
     expect(chunks.map((chunk) => chunk.content).join('').replace(/\s+/g, '')).toContain(blob);
     expect(chunks.at(-1)!.content).toContain('The end.');
+  });
+});
+
+describe('chunking structure', () => {
+  const options = { maxTokens: 400, overlapTokens: 60 };
+
+  it('reads `#` comments inside fenced code as code, not as headings, and keeps a fence whole', () => {
+    const markdown = [
+      '# SDK guide',
+      '## Subscribing',
+      '```python',
+      '# Create the client once',
+      'client = Client()',
+      '',
+      '## not a heading either',
+      'client.subscribe("orders")',
+      '```',
+      'Events arrive as dictionaries.',
+      '## Logging',
+      'Use the quill logger.',
+    ].join('\n\n');
+    const chunks = chunkMarkdown(markdown, options);
+    expect(chunks.map((chunk) => chunk.headingPath)).toEqual([
+      ['SDK guide', 'Subscribing'],
+      ['SDK guide', 'Logging'],
+    ]);
+    expect(chunks[0]!.content).toContain('# Create the client once');
+    expect(chunks[0]!.content).toContain('## not a heading either\n\nclient.subscribe("orders")');
+  });
+
+  it('merges tiny sections with their neighbours, keeping their headings as lines', () => {
+    const markdown = '# Glossary\n\n## Channel\n\nA named stream.\n\n## Fan-out\n\nOne event to every subscriber.\n\n## Presence\n\nWho is connected right now, announced to every subscriber of the channel as members join and leave.';
+    const chunks = chunkMarkdown(markdown, { ...options, minSectionTokens: 16 });
+    expect(chunks).toHaveLength(1);
+    expect(chunks[0]!.headingPath).toEqual(['Glossary']);
+    expect(chunks[0]!.content).toBe(
+      '## Channel\nA named stream.\n\n## Fan-out\nOne event to every subscriber.\n\n## Presence\nWho is connected right now, announced to every subscriber of the channel as members join and leave.',
+    );
+    // Sections of a fair size stay apart.
+    const sized = chunkMarkdown(markdown, { ...options, minSectionTokens: 4 });
+    expect(sized.map((chunk) => chunk.headingPath.at(-1))).toEqual(['Channel', 'Fan-out', 'Presence']);
+  });
+
+  it('never merges a tiny section into a large one it would not fit with', () => {
+    const long = Array.from({ length: 60 }, (_, i) => `Sentence ${i} about retention.`).join(' ');
+    const chunks = chunkMarkdown(`# Doc\n\n## Short\n\nTiny.\n\n## Long\n\n${long}`, { maxTokens: 120, overlapTokens: 0, minSectionTokens: 16 });
+    expect(chunks[0]!.headingPath).toEqual(['Doc', 'Short']);
+    expect(chunks.slice(1).every((chunk) => chunk.headingPath.at(-1) === 'Long')).toBe(true);
+  });
+
+  it('takes a markdown title from its first line, and puts the title in the embedded text', () => {
+    expect(markdownTitle('\n# Python SDK\n\nText')).toBe('Python SDK');
+    expect(markdownTitle('Intro\n\n# Later')).toBeUndefined();
+    expect(embeddingText('Python SDK', ['Python SDK', 'Logging'], 'Use the logger.')).toBe('Python SDK > Logging\nUse the logger.');
+    expect(embeddingText('Refund policy', [], 'Refunds within 14 days.')).toBe('Refund policy\nRefunds within 14 days.');
   });
 });

@@ -51,7 +51,8 @@ describe('embedding providers over the OpenAI HTTP API', () => {
 
   it('indexes a document in batches and records the exact cost of the billed tokens', async () => {
     const tenantId = (await createTeam(db)).tenantId;
-    const content = Array.from({ length: 7 }, (_, i) => `## Part ${i}\n\nPart ${i} of the manual.`).join('\n\n');
+    // Sections long enough to stay chunks of their own (tiny ones merge with their neighbours).
+    const content = Array.from({ length: 7 }, (_, i) => `## Part ${i}\n\nPart ${i} of the manual explains how to assemble, test and store the device safely over a long winter.`).join('\n\n');
     const document = await withTenantId(tenantId, (tx) => createDocument(tx, { tenantId, title: 'Manual', sourceType: 'text', content }));
     server.requests.length = 0;
     expect(await ingestDocument(tenantId, document.id, embedder(3))).toMatchObject({ status: 'ready', chunks: 7 });

@@ -55,6 +55,7 @@ describe('a verified visitor in exports and in the prompt', () => {
   it('gives the model the identity only as a delimited, untrusted profile that cannot close its section', () => {
     const prompt = buildPrompt({
       systemPrompt: 'You are helpful.',
+      policy: { allowGeneralKnowledge: false, alternatives: [] },
       passages: [],
       history: [],
       question: 'What plan am I on?',

@@ -32,3 +32,7 @@ export async function removePersonalityAction(_state: ActionState, formData: For
   if (state.status === 'success' && formData.get('from') === 'editor') redirect(PATH);
   return state;
 }
+
+export async function makeVersionLiveAction(_state: ActionState, formData: FormData) {
+  return submitForm(personalities.makeVersionLive, formData, PATH);
+}

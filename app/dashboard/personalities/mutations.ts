@@ -1,12 +1,18 @@
 import 'server-only';
 import { z } from 'zod';
 import {
+  addPersonalityVersion,
+  changedSettings,
   countWidgetsUsingPersonality,
   createPersonality,
   deletePersonality,
+  getLivePersonalityVersion,
   getPersonalityById,
+  getPersonalityVersion,
   listPersonalities,
+  makePersonalityVersionLive,
   setDefaultPersonality,
+  settingsOf,
   updatePersonality,
 } from '@/db/queries/personalities';
 import { ActionError, defineAction } from '@/lib/actions/define-action';
@@ -43,6 +49,13 @@ export const personalityInput = z
       .trim()
       .transform((value) => value || null)
       .refine((value) => value === null || availableModels().some((model) => model.id === value), 'That model is not available here.'),
+    allowGeneralKnowledge: checkbox,
+    fallbackMessage: z
+      .string()
+      .trim()
+      .max(500, 'At most 500 characters.')
+      .default('')
+      .transform((value) => value || null),
     isActive: checkbox,
   })
   .superRefine((input, ctx) => {
@@ -71,13 +84,43 @@ export const addPersonality = defineAction({
 
 export const editPersonality = defineAction({
   permission: 'personalities:manage',
-  input: personalityInput.and(z.object({ personalityId })),
-  handler: async (tx, { tenantId }, { personalityId, ...values }) => {
+  input: personalityInput.and(
+    z.object({
+      personalityId,
+      // publish: the settings become live at once (a new version when they changed);
+      // draft: they are saved as a version to test before making it live.
+      intent: z.enum(['publish', 'draft']).default('publish'),
+      versionNote: z.string().trim().max(200, 'At most 200 characters.').default('').transform((value) => value || null),
+    }),
+  ),
+  handler: async (tx, { tenantId, userId }, { personalityId, intent, versionNote, ...values }) => {
     const current = await getPersonalityById(tx, tenantId, personalityId);
     if (!current) throw new ActionError('That personality was not found.', 'not_found');
     if (current.isDefault && !values.isActive) throw new ActionError('The default personality must stay active. Make another one the default first.', 'conflict');
-    await updatePersonality(tx, tenantId, personalityId, values).catch(conflictOnDuplicateName);
+    const live = await getLivePersonalityVersion(tx, tenantId, personalityId);
+    const changed = !live || changedSettings(settingsOf(live), settingsOf(values)).length > 0;
+    const { name, description, isActive } = values;
+    await updatePersonality(tx, tenantId, personalityId, intent === 'publish' ? values : { name, description, isActive }).catch(conflictOnDuplicateName);
+    const saveVersion = (live: boolean) => addPersonalityVersion(tx, tenantId, personalityId, values, { live, note: versionNote, createdBy: userId });
+    if (intent === 'draft') {
+      if (!changed) throw new ActionError('These settings are the live version already: change something to save a draft.', 'conflict');
+      const draft = (await saveVersion(false))!;
+      return { message: `Saved as draft version ${draft.version}. Test it under Evaluation, then make it live.`, result: { versionId: draft.id } };
+    }
+    if (changed) await saveVersion(true);
     return { message: 'Personality saved. New replies use it right away.' };
+  },
+});
+
+export const makeVersionLive = defineAction({
+  permission: 'personalities:manage',
+  input: z.object({ versionId: z.uuid('Unknown version.') }),
+  handler: async (tx, { tenantId }, { versionId }) => {
+    const version = await getPersonalityVersion(tx, tenantId, versionId);
+    if (!version) throw new ActionError('That version was not found.', 'not_found');
+    if (version.isLive) throw new ActionError(`Version ${version.version} is already live.`, 'conflict');
+    const personality = await makePersonalityVersionLive(tx, tenantId, version);
+    return { message: `Version ${version.version} of ${personality!.name} is live. New replies use it right away.` };
   },
 });
 

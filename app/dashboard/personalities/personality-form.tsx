@@ -1,6 +1,7 @@
 'use client';
 
 import { useActionState, useState } from 'react';
+import { buttonClasses } from '@/components/ui/button';
 import { Field, Select, TextArea, TextInput } from '@/components/ui/field';
 import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
@@ -18,6 +19,8 @@ export type PersonalityValues = {
   presencePenalty: string;
   maxTokens: number;
   preferredModel: string | null;
+  allowGeneralKnowledge: boolean;
+  fallbackMessage: string | null;
   isActive: boolean;
   isDefault: boolean;
 };
@@ -109,7 +112,24 @@ export function PersonalityForm({
             </Field>
           ))}
         </div>
+        <Field
+          label="When the knowledge has no answer"
+          name="fallbackMessage"
+          errors={errors.fallbackMessage}
+          hint="Said in place of an answer when no passage is relevant enough. Leave empty to let the model say it in this personality's voice (without a model, a standard sentence is used). The widget's contact address is offered after it."
+        >
+          <TextArea name="fallbackMessage" rows={2} defaultValue={value('fallbackMessage')} maxLength={500} errors={errors.fallbackMessage} hasHint />
+        </Field>
+        {editing && (
+          <Field label="What changed (optional)" name="versionNote" errors={errors.versionNote} hint="Saved with the new version, so your team can tell versions apart.">
+            <TextInput name="versionNote" defaultValue={state.values?.versionNote ?? ''} maxLength={200} errors={errors.versionNote} hasHint />
+          </Field>
+        )}
         <div className="flex flex-wrap gap-6">
+          <label className="flex items-center gap-2 text-sm">
+            <input type="checkbox" name="allowGeneralKnowledge" defaultChecked={['true', 'on'].includes(value('allowGeneralKnowledge'))} className="size-4 accent-indigo-600" />
+            Allow answers from general knowledge when the knowledge base has none (the reply says so)
+          </label>
           <label className="flex items-center gap-2 text-sm">
             <input type="checkbox" name="isActive" defaultChecked={value('isActive') !== 'false'} className="size-4 accent-indigo-600" />
             Active (can be chosen by widgets and the playground)
@@ -124,8 +144,16 @@ export function PersonalityForm({
       </fieldset>
       <FormMessage state={state} />
       {!readOnly && (
-        <div>
+        <div className="flex flex-wrap items-center gap-3">
           <SubmitButton>{editing ? 'Save personality' : 'Create personality'}</SubmitButton>
+          {editing && (
+            <>
+              <button type="submit" name="intent" value="draft" className={buttonClasses('secondary')}>
+                Save as draft version
+              </button>
+              <span className="text-xs text-slate-500 dark:text-slate-400">A draft changes nothing for visitors until you make it live: test it under Evaluation first.</span>
+            </>
+          )}
         </div>
       )}
     </form>

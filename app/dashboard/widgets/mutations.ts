@@ -35,6 +35,7 @@ export const widgetSettingsInput = z.object({
   theme: z.enum(['light', 'dark', 'auto'], { error: 'Choose light, dark or auto.' }),
   position: z.enum(['bottom-right', 'bottom-left'], { error: 'Choose a corner.' }),
   greeting: z.string().trim().max(300, 'At most 300 characters.').default(''),
+  contactEmail: z.union([z.literal(''), z.email('Enter an email address like help@example.com.').max(254)]).default(''),
   primaryColor: colorField(DEFAULT_PRIMARY_COLOR),
   secondaryColor: colorField(DEFAULT_SECONDARY_COLOR),
   // Empty: the workspace's default personality answers.
@@ -86,6 +87,7 @@ export const updateWidget = defineAction({
         theme: input.theme,
         position: input.position,
         greeting: input.greeting || undefined,
+        contactEmail: input.contactEmail || undefined,
         primaryColor: input.primaryColor,
         secondaryColor: input.secondaryColor,
         starterQuestions: input.starterQuestions,

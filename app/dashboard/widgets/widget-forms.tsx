@@ -63,6 +63,7 @@ type WidgetFields = {
   theme: 'light' | 'dark' | 'auto';
   position: 'bottom-right' | 'bottom-left';
   greeting: string;
+  contactEmail: string;
   primaryColor: string;
   secondaryColor: string;
   personalityId: string;
@@ -156,6 +157,9 @@ export function WidgetEditor({
             </Field>
             <Field label="Greeting" name="greeting" errors={errors.greeting} hint="The first message visitors see.">
               <TextArea {...bind('greeting')} rows={2} maxLength={300} errors={errors.greeting} hasHint />
+            </Field>
+            <Field label="Contact email" name="contactEmail" errors={errors.contactEmail} hint="Offered to visitors when the assistant has no answer.">
+              <TextInput {...bind('contactEmail')} type="email" maxLength={254} errors={errors.contactEmail} hasHint />
             </Field>
             <Field label="Suggested questions" name="starterQuestions" errors={errors.starterQuestions} hint="Up to four, one per line; shown until the visitor asks something.">
               <TextArea {...bind('starterQuestions')} rows={4} errors={errors.starterQuestions} hasHint />

@@ -1,6 +1,7 @@
 import { type CostEventExportRow, listCostEventsForExport } from '@/db/queries/costs';
 import { TenantAccessError, withTenant } from '@/db/withTenant';
 import { getCurrentSession } from '@/lib/auth/session';
+import { csvCell } from '@/lib/csv';
 import { parseCostQuery } from '@/lib/costs/range';
 
 export const dynamic = 'force-dynamic';
@@ -25,14 +26,6 @@ const COLUMNS: Array<[header: string, value: (row: CostEventExportRow) => string
   ['external_id', (row) => row.externalId],
   ['event_id', (row) => row.id],
 ];
-
-/** RFC 4180 quoting, and a leading quote for cells a spreadsheet would run as a formula. */
-function csvCell(value: string | number | null): string {
-  if (value === null) return '';
-  let text = String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === 'string') text = `'${text}`;
-  return /[",\n\r]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 const csvLine = (cells: Array<string | number | null>) => `${cells.map(csvCell).join(',')}\r\n`;
 

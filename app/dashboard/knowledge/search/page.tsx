@@ -41,7 +41,8 @@ export default async function SearchPlaygroundPage({ searchParams }: { searchPar
         <h1 className="mt-2 text-2xl font-semibold">Search playground</h1>
         <p className="mt-1 text-sm text-slate-600 dark:text-slate-400">
           What the assistant would retrieve for a question: the best passages of a meaning search ({embedder.model}
-          {embedder.lexical ? ', lexical' : ''}) and a keyword search, fused by rank.
+          {embedder.lexical ? ', lexical' : ''}) and a keyword search (BM25), fused by score, at most one passage per section
+          before any second one, and only passages that clear the relevance floor.
         </p>
       </div>
       <Card>
@@ -54,7 +55,10 @@ export default async function SearchPlaygroundPage({ searchParams }: { searchPar
         </form>
       </Card>
       {query.q && (
-        <Card title={hits.length ? `${hits.length} passages` : 'Nothing found'} description={hits.length ? undefined : 'No ready document matches. Try other words, or remove the filters.'}>
+        <Card
+          title={hits.length ? `${hits.length} passages` : 'Nothing found'}
+          description={hits.length ? undefined : 'No passage clears the relevance floor: the assistant would say it does not know. Try other words, remove the filters, or add the answer to your knowledge.'}
+        >
           <ol className="flex flex-col gap-3" aria-label="Results">
             {hits.map((hit, index) => (
               <li key={hit.chunkId} className="rounded-lg border border-slate-200 p-4 dark:border-slate-800" data-testid="search-hit">
@@ -65,7 +69,9 @@ export default async function SearchPlaygroundPage({ searchParams }: { searchPar
                     {hit.headingPath.length > 0 && <span className="text-sm font-normal text-slate-500"> · {hit.headingPath.join(' › ')}</span>}
                   </p>
                   <p className="text-xs text-slate-500 tabular-nums">
-                    meaning rank {hit.vectorRank ?? '—'} · keyword rank {hit.textRank ?? '—'} · fused score {hit.score.toFixed(4)}
+                    meaning {hit.vectorRank ? `#${hit.vectorRank} (similarity ${hit.vectorSimilarity!.toFixed(2)})` : '—'} · keyword{' '}
+                    {hit.textRank ? `#${hit.textRank} (BM25 ${hit.lexicalScore!.toFixed(2)}, strength ${hit.lexicalStrength!.toFixed(2)})` : '—'} · fused{' '}
+                    {hit.score.toFixed(3)}
                   </p>
                 </div>
                 <p className="mt-2 text-sm whitespace-pre-wrap">{hit.content}</p>

@@ -33,6 +33,8 @@ export default async function NewPersonalityPage() {
             presencePenalty: '0.00',
             maxTokens: 1024,
             preferredModel: null,
+            allowGeneralKnowledge: false,
+            fallbackMessage: null,
             isActive: true,
             isDefault: false,
           }}

@@ -62,6 +62,7 @@ export default async function WidgetPage({ params }: { params: Promise<{ widgetI
           theme: widget.settings.theme,
           position: widget.settings.position,
           greeting: widget.settings.greeting ?? '',
+          contactEmail: widget.settings.contactEmail ?? '',
           primaryColor: widget.settings.primaryColor ?? DEFAULT_PRIMARY_COLOR,
           secondaryColor: widget.settings.secondaryColor ?? DEFAULT_SECONDARY_COLOR,
           personalityId: widget.personalityId ?? '',
