@@ -41,7 +41,7 @@ async function insertEvents(db: Database, tenantId: string, count: number, days:
 export async function benchCosts(db: Database) {
   console.log(`\n## Costs (embedded PGlite, ${EVENTS.toLocaleString('en-US')} cost events in one tenant)`);
   const [tenant] = await scopeToSystem(db, (tx) =>
-    tx.insert(tenants).values({ name: 'costs', publishableKey: `pk_bench_costs_${Date.now()}`, monthlySpendCapUsd: '5000.00' }).returning(),
+    tx.insert(tenants).values({ name: 'costs', publishableKey: `pk_bench_costs_${Date.now()}`, monthlySpendCapUsd: '5000.00' }).returning({ id: tenants.id }),
   );
   const tenantId = tenant!.id;
 

@@ -60,7 +60,7 @@ function follow(stream: NonNullable<Response['body']>) {
 
 export async function benchInbox(db: Database) {
   console.log(`\n## Handoff: a member's reply to its first byte in the visitor's live stream (${OPEN_CONVERSATIONS} open conversations, embedded PGlite)`);
-  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: 'Inbox bench', publishableKey: `pk_bench_inbox_${Date.now()}` }).returning());
+  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: 'Inbox bench', publishableKey: `pk_bench_inbox_${Date.now()}` }).returning({ id: tenants.id }));
   const tenantId = tenant!.id;
   const [member] = await db.insert(users).values({ email: `agent-${Date.now()}@bench.example`, name: 'Bench agent' }).returning();
   await db.insert(memberships).values({ tenantId, userId: member!.id, role: 'member' });

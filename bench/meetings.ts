@@ -18,7 +18,7 @@ const CYCLES = Number(process.env.MEETINGS_BENCH_CYCLES ?? 10);
 const DUPLICATE_SHARE = 0.1;
 
 async function newMeeting(db: Database, label: string) {
-  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: label, publishableKey: `pk_bench_${label}_${Date.now()}` }).returning());
+  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: label, publishableKey: `pk_bench_${label}_${Date.now()}` }).returning({ id: tenants.id }));
   const id = crypto.randomUUID();
   const roomName = roomNameFor(tenant!.id, id);
   await db.insert(meetings).values({ id, tenantId: tenant!.id, roomName, title: label });

@@ -43,7 +43,7 @@ async function benchSizes() {
 
 /** A tenant with `chunkCount` chunks of synthetic knowledge, a default personality and a widget allowed on HOST. */
 async function widgetTenant(db: Database, chunkCount: number) {
-  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: 'Widget bench', publishableKey: `pk_bench_widget_${Date.now()}` }).returning());
+  const [tenant] = await scopeToSystem(db, (tx) => tx.insert(tenants).values({ name: 'Widget bench', publishableKey: `pk_bench_widget_${Date.now()}` }).returning({ id: tenants.id }));
   const tenantId = tenant!.id;
   const generator = corpusGenerator(23);
   // Bulk load without the HNSW index, then build it once (as the search benchmark does).

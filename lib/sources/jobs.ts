@@ -4,6 +4,7 @@ import type { PgBoss } from 'pg-boss';
 import { updateDocument } from '@/db/queries/knowledge';
 import { claimScheduledOccurrence, createSync, finishSync, getSource, getSync } from '@/db/queries/sources';
 import {
+  enqueueChunkIndexing,
   enqueueIngestion,
   enqueueSourceSync,
   getQueue,
@@ -65,7 +66,10 @@ export async function startScheduledSync(job: ScheduledSourceSyncJob, now = new 
 export async function workSyncJob(job: { data: SyncSourceJob; retryCount: number; retryLimit: number }, runtime: SyncRuntime = defaultSyncRuntime()) {
   const { tenantId, syncId } = job.data;
   try {
-    return await runSync(tenantId, syncId, runtime);
+    const outcome = await runSync(tenantId, syncId, runtime);
+    // The pages it indexed are searchable exactly already; the graph catches up in the background.
+    await enqueueChunkIndexing(tenantId);
+    return outcome;
   } catch (error) {
     const raw = error instanceof Error ? error.message : String(error);
     const message = raw.startsWith('Failed query') ? 'an internal database error' : raw.slice(0, 300);
