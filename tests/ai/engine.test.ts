@@ -2,6 +2,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { createSession } from '@/db/queries/conversations';
+import { getSupportSettings, saveSupportSettings } from '@/db/queries/handoffs';
 import { updatePersonality } from '@/db/queries/personalities';
 import { costEvents, messages, sessions, widgets } from '@/db/schema';
 import { seedDatabase, seedId } from '@/db/seed';
@@ -230,7 +231,7 @@ describe('assistant engine', () => {
     expect(session.unansweredAt).not.toBeNull();
   });
 
-  it('uses the personality’s own fallback and the widget’s contact address without calling the model', async () => {
+  it('uses the personality’s own fallback, a person and the widget’s contact address without calling the model', async () => {
     const team = await createTeam(db);
     const { tenantId } = team;
     const sessionId = await withTenantId(tenantId, async (tx) => {
@@ -244,14 +245,15 @@ describe('assistant engine', () => {
     expect(events.at(-1)).toMatchObject({
       type: 'done',
       answerStatus: 'no_match',
-      content: 'Ahoy, that one is beyond my charts!\n\nYou can email the team at crew@ship.example.',
+      content: 'Ahoy, that one is beyond my charts!\n\nYou can ask to talk to a person from the team, or email the team at crew@ship.example.',
     });
   });
 
-  it('lets a personality allow general knowledge, and offers the contact address in the rules', async () => {
+  it('lets a personality allow general knowledge, and offers the contact address in the rules (no person when the team takes no conversations over)', async () => {
     const team = await createTeam(db);
     const { tenantId } = team;
     const sessionId = await withTenantId(tenantId, async (tx) => {
+      await saveSupportSettings(tx, tenantId, { ...(await getSupportSettings(tx, tenantId)), handoffEnabled: false });
       await updatePersonality(tx, tenantId, team.personalityId, { preferredModel: 'gpt-4o-mini', allowGeneralKnowledge: true, fallbackMessage: 'Not used when general knowledge is allowed.' });
       await tx.update(widgets).set({ settings: { theme: 'auto', position: 'bottom-right', contactEmail: 'help@team.example' } }).where(eq(widgets.id, team.widgetId));
       return (await createSession(tx, { tenantId, personalityId: team.personalityId, widgetId: team.widgetId })).id;
@@ -261,7 +263,7 @@ describe('assistant engine', () => {
     const events = await readAll(await streamReply({ tenantId, sessionId, content: 'What is the capital of France?', audience: 'member' }, modelEnv));
     const system = (server.requests[0]!.body.messages as Array<{ content: string }>)[0]!.content;
     expect(system).toContain('you may answer from general knowledge');
-    expect(system).toContain('offer the visitor these alternatives: email the team at help@team.example');
+    expect(system).toContain('offer the visitor these alternatives: email the team at help@team.example.');
     expect(events.at(-1)).toMatchObject({ answerStatus: 'no_match' });
   });
 
