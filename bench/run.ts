@@ -57,8 +57,9 @@ const runs = (section: (typeof SECTIONS)[number]) => requested.length === 0 || r
 if (runs('scope')) await benchTenantScope();
 
 if (runs('unanswered')) {
-  const { benchUnanswered } = await import('./unanswered');
+  const { benchGroupingTime, benchUnanswered } = await import('./unanswered');
   benchUnanswered();
+  benchGroupingTime();
 }
 
 if (runs('costs')) {

@@ -30,20 +30,18 @@ export type QuestionGroup = {
  */
 export const SIMILARITY_THRESHOLD = 0.35;
 
-function dot(a: number[], b: number[]): number {
+// Typed arrays throughout: one element type keeps the dot product's loop fast.
+const vectorOf = (text: string) => Float64Array.from(embedLocally(text));
+
+function dot(a: Float64Array, b: Float64Array): number {
   let sum = 0;
   for (let i = 0; i < a.length; i++) sum += a[i]! * b[i]!;
   return sum;
 }
 
-function normalized(vector: number[]): number[] {
-  const norm = Math.hypot(...vector);
-  return norm === 0 ? vector : vector.map((value) => value / norm);
-}
-
 /** Cosine similarity of two questions' local lexical vectors (1 for the same words). */
 export function questionSimilarity(a: string, b: string): number {
-  return dot(embedLocally(a), embedLocally(b));
+  return dot(vectorOf(a), vectorOf(b));
 }
 
 /**
@@ -55,9 +53,9 @@ export function questionSimilarity(a: string, b: string): number {
  */
 export function groupQuestions(questions: UnansweredQuestion[], threshold = SIMILARITY_THRESHOLD): QuestionGroup[] {
   const ordered = [...questions].sort((a, b) => b.askedAt.getTime() - a.askedAt.getTime());
-  const clusters: Array<{ sum: number[]; centre: number[]; members: Array<{ question: UnansweredQuestion; vector: number[] }> }> = [];
+  const clusters: Array<{ sum: Float64Array; centre: Float64Array; members: Array<{ question: UnansweredQuestion; vector: Float64Array }> }> = [];
   for (const question of ordered) {
-    const vector = embedLocally(question.content);
+    const vector = vectorOf(question.content);
     let best: (typeof clusters)[number] | undefined;
     let bestSimilarity = -Infinity;
     for (const cluster of clusters) {
@@ -66,10 +64,11 @@ export function groupQuestions(questions: UnansweredQuestion[], threshold = SIMI
     }
     if (best && bestSimilarity >= threshold) {
       best.members.push({ question, vector });
-      best.sum = best.sum.map((value, i) => value + vector[i]!);
-      best.centre = normalized(best.sum);
+      for (let i = 0; i < vector.length; i++) best.sum[i]! += vector[i]!;
+      const norm = Math.sqrt(dot(best.sum, best.sum)) || 1;
+      for (let i = 0; i < vector.length; i++) best.centre[i] = best.sum[i]! / norm;
     } else {
-      clusters.push({ sum: vector, centre: vector, members: [{ question, vector }] });
+      clusters.push({ sum: Float64Array.from(vector), centre: vector.slice(), members: [{ question, vector }] });
     }
   }
   return clusters
