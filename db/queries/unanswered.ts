@@ -22,9 +22,10 @@ const answeredBy = (metadata: AnyPgColumn) => sql`${metadata}->>'answeredByDocum
 export async function listUnansweredQuestions(tx: Transaction, tenantId: string, limit: number): Promise<UnansweredQuestionRow[]> {
   const reply = alias(messages, 'reply');
   const question = alias(messages, 'question');
+  const questionFields = { id: question.id, content: question.content, createdAt: question.createdAt, answeredBy: answeredBy(question.metadata).as('answered_by') };
   // The reply's question: the visitor's latest message at or before it.
   const askedBefore = tx
-    .select({ id: question.id, content: question.content, createdAt: question.createdAt, answeredBy: answeredBy(question.metadata).as('answered_by') })
+    .select(questionFields)
     .from(question)
     .where(and(eq(question.tenantId, reply.tenantId), eq(question.sessionId, reply.sessionId), eq(question.role, 'user'), lte(question.createdAt, reply.createdAt)))
     .orderBy(desc(question.createdAt), desc(question.id))
@@ -39,7 +40,7 @@ export async function listUnansweredQuestions(tx: Transaction, tenantId: string,
       and(
         eq(reply.tenantId, tenantId),
         eq(reply.role, 'assistant'),
-        // Written as the partial index `messages_tenant_needs_answer_idx` is, so it is used.
+        // Written as the predicate of the partial index `messages_tenant_needs_answer_idx`, so the planner can use it.
         sql`(${reply.answerStatus} in ('no_match', 'uncited') or ${reply.feedback} = -1)`,
         ne(sessions.source, 'meeting'),
         sql`${askedBefore.answeredBy} is null`,
@@ -51,7 +52,7 @@ export async function listUnansweredQuestions(tx: Transaction, tenantId: string,
   // A handed-off conversation: the last question the assistant replied to before the request.
   const answer = alias(messages, 'answer');
   const lastAnswered = tx
-    .select({ id: question.id, content: question.content, createdAt: question.createdAt, answeredBy: answeredBy(question.metadata).as('answered_by') })
+    .select(questionFields)
     .from(question)
     .where(
       and(
