@@ -7,7 +7,7 @@ import { signedInPage } from './helpers';
 const ALLOWED_SITE = `http://localhost:${process.env.E2E_THIRD_PARTY_PORT}`;
 const QUESTION = 'What is the capital of France?';
 
-test('an unanswered question is found, answered from the dashboard, and answered with a source the next time', async ({ browser, baseURL }) => {
+test('an unanswered question is found, answered from the dashboard, and answered with a source the next time', async ({ browser, baseURL }, testInfo) => {
   const owner = await signedInPage(browser, 'admin@acme.com');
 
   // A personality with its own "no answer" message, on a widget with a contact address.
@@ -55,6 +55,18 @@ test('an unanswered question is found, answered from the dashboard, and answered
   await expect(group).toBeVisible();
   await expect(group.getByTestId('unanswered-question').first()).toContainText('No match in the knowledge');
   await expect(group.getByRole('link', { name: /open the conversation/ }).first()).toHaveAttribute('href', /\/dashboard\/conversations\/[0-9a-f-]{36}$/);
+
+  await owner.screenshot({ path: testInfo.outputPath('unanswered.png'), fullPage: true });
+  await testInfo.attach('unanswered', { path: testInfo.outputPath('unanswered.png'), contentType: 'image/png' });
+
+  // Every member sees the page; adding answers is for owners and admins.
+  const member = await signedInPage(browser, 'sam@acme.com');
+  await member.getByRole('link', { name: 'Unanswered', exact: true }).click();
+  const seenByMember = member.getByTestId('unanswered-group').filter({ has: member.getByRole('heading', { name: QUESTION }) });
+  await expect(seenByMember).toBeVisible();
+  await expect(seenByMember.getByText('Add an answer')).toHaveCount(0);
+  await expect(member.getByText('Owners and admins can add answers.')).toBeVisible();
+  await member.context().close();
 
   await group.getByText('Add an answer').click();
   await expect(group.getByLabel('Question', { exact: true })).toHaveValue(QUESTION);
