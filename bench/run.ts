@@ -1,5 +1,5 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
-// `npm run bench -- costs` (or scope, knowledge, lexical, quality, widget, sources, inbox, meetings) runs only the named sections.
+// `npm run bench -- costs` (or scope, knowledge, lexical, quality, widget, sources, inbox, meetings, unanswered) runs only the named sections.
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -48,13 +48,19 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'lexical', 'quality', 'widget', 'sources', 'inbox', 'meetings'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'lexical', 'quality', 'widget', 'sources', 'inbox', 'meetings', 'unanswered'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
 const runs = (section: (typeof SECTIONS)[number]) => requested.length === 0 || requested.includes(section);
 
 if (runs('scope')) await benchTenantScope();
+
+if (runs('unanswered')) {
+  const { benchGroupingTime, benchUnanswered } = await import('./unanswered');
+  benchUnanswered();
+  benchGroupingTime();
+}
 
 if (runs('costs')) {
   const { benchCosts } = await import('./costs');

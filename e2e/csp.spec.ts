@@ -57,6 +57,7 @@ test('every dashboard page runs under a nonce-only script policy with no violati
     '/dashboard/playground',
     '/dashboard/widgets',
     '/dashboard/conversations',
+    '/dashboard/unanswered',
     '/dashboard/costs',
     '/dashboard/team',
     '/dashboard/settings',

@@ -13,6 +13,7 @@ const LINKS = [
   { href: '/dashboard/widgets', label: 'Widgets' },
   { href: '/dashboard/inbox', label: 'Inbox' },
   { href: '/dashboard/conversations', label: 'Conversations' },
+  { href: '/dashboard/unanswered', label: 'Unanswered' },
   { href: '/dashboard/meetings', label: 'Meetings' },
   { href: '/dashboard/costs', label: 'Costs' },
   { href: '/dashboard/team', label: 'Team' },

@@ -9,6 +9,7 @@ import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as sources from '@/app/dashboard/knowledge/sources/mutations';
 import * as team from '@/app/dashboard/team/mutations';
+import * as unanswered from '@/app/dashboard/unanswered/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { startLiveKitServer } from '../helpers/livekit-server';
@@ -110,6 +111,14 @@ describe('cross-tenant ids at the action level', () => {
     { name: "run another tenant's version", run: () => evaluation.startRun.run(asOwnerOfB(), { setId: b.evaluationSetId, versionId: a.draftVersionId, judgeModel: '' }) },
     { name: 'cancel run', run: () => evaluation.cancelRun.run(asOwnerOfB(), { runId: a.evaluationRunId }) },
     { name: 'delete run', run: () => evaluation.removeRun.run(asOwnerOfB(), { runId: a.evaluationRunId }) },
+    {
+      name: 'answer unanswered question',
+      run: () => unanswered.answerQuestions.run(asOwnerOfB(), { questionIds: a.questionMessageId, question: 'Do you ship abroad?', answer: 'Planted answer.' }),
+    },
+    {
+      name: "answer another tenant's question along with one's own",
+      run: () => unanswered.answerQuestions.run(asOwnerOfB(), { questionIds: `${b.questionMessageId},${a.questionMessageId}`, question: 'Do you ship abroad?', answer: 'Planted answer.' }),
+    },
   ];
   const asOwnerOfB = () => ({ userId: b.users.owner, tenantId: b.tenantId });
 

@@ -9,6 +9,7 @@ import * as personalities from '@/app/dashboard/personalities/mutations';
 import * as settings from '@/app/dashboard/settings/mutations';
 import * as sources from '@/app/dashboard/knowledge/sources/mutations';
 import * as team from '@/app/dashboard/team/mutations';
+import * as unanswered from '@/app/dashboard/unanswered/mutations';
 import * as widgets from '@/app/dashboard/widgets/mutations';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { closeQueue } from '@/db/queue';
@@ -129,6 +130,12 @@ const CASES: Case[] = [
   { name: 'start an evaluation run', action: evaluation.startRun, input: (t) => ({ setId: t.evaluationSetId, versionId: t.draftVersionId, judgeModel: '' }), allowed: ['owner', 'admin'] },
   { name: 'cancel an evaluation run', action: evaluation.cancelRun, input: (t) => ({ runId: t.evaluationRunId }), allowed: ['owner', 'admin'] },
   { name: 'delete an evaluation run', action: evaluation.removeRun, input: (t) => ({ runId: t.evaluationRunId }), allowed: ['owner', 'admin'] },
+  {
+    name: 'answer an unanswered question',
+    action: unanswered.answerQuestions,
+    input: (t) => ({ questionIds: t.questionMessageId, question: 'Do you ship abroad?', answer: 'Yes, to the EU and the UK.' }),
+    allowed: ['owner', 'admin'],
+  },
 ];
 
 describe('role matrix', () => {
@@ -143,7 +150,7 @@ describe('role matrix', () => {
   });
 
   it('covers every mutating action of the dashboard', () => {
-    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, inbox, meetings, evaluation].flatMap((module) => Object.values(module)).filter(
+    const all = [settings, team, knowledge, sources, personalities, widgets, conversations, costs, inbox, meetings, evaluation, unanswered].flatMap((module) => Object.values(module)).filter(
       (value): value is TenantAction => typeof value === 'object' && value !== null && 'run' in value,
     );
     for (const action of all) expect(CASES.some((c) => c.action === action), action.permission).toBe(true);

@@ -41,6 +41,8 @@ export type Team = {
   sparePersonalityId: string;
   widgetId: string;
   sessionId: string;
+  /** The visitor's question in that conversation. */
+  questionMessageId: string;
   budgetThresholdId: string;
   budgetAlertId: string;
   /** A website source whose latest sync failed, with a page whose change waits for review. */
@@ -103,7 +105,7 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     .returning();
   const [widget] = await db.insert(widgets).values({ tenantId: tenant!.id, name: 'Site chat', allowedOrigins: ['https://team.example'] }).returning();
   const [session] = await db.insert(sessions).values({ tenantId: tenant!.id, widgetId: widget!.id, messageCount: 1 }).returning();
-  await db.insert(messages).values({ tenantId: tenant!.id, sessionId: session!.id, role: 'user', content: 'Do you ship abroad?' });
+  const [visitorQuestion] = await db.insert(messages).values({ tenantId: tenant!.id, sessionId: session!.id, role: 'user', content: 'Do you ship abroad?' }).returning();
   const [threshold] = await db.insert(budgetThresholds).values({ tenantId: tenant!.id, amountUsd: '25.00', period: 'daily' }).returning();
   const [alert] = await db
     .insert(budgetAlerts)
@@ -162,6 +164,7 @@ export async function createTeam(db: Database, label = 'Team'): Promise<Team> {
     sparePersonalityId: spare!.id,
     widgetId: widget!.id,
     sessionId: session!.id,
+    questionMessageId: visitorQuestion!.id,
     budgetThresholdId: threshold!.id,
     budgetAlertId: alert!.id,
     meetingId: meetingIds[0],
