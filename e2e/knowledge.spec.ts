@@ -29,7 +29,14 @@ test('upload a PDF and a DOCX, watch them become ready, and find their content i
   const first = page.getByTestId('search-hit').first();
   await expect(first).toContainText('Field Guide to Widgets');
   await expect(first).toContainText('35 days');
-  await expect(first).toContainText(/meaning rank \d+ · keyword rank \d+ · fused score 0\.\d{4}/);
+  // Both signals with their values, and the fused score the passages are ordered by.
+  await expect(first).toContainText(/meaning #\d+ \(similarity 0\.\d+\) · keyword #\d+ \(BM25 [\d.]+, strength [\d.]+\) · fused \d\.\d{3}/);
+
+  // An off-topic question finds nothing: below the relevance floor, not three random passages.
+  await page.getByLabel('Question').fill('what is the capital of France');
+  await page.getByRole('button', { name: 'Search' }).click();
+  await expect(page.getByText('No passage clears the relevance floor')).toBeVisible();
+  await expect(page.getByTestId('search-hit')).toHaveCount(0);
 
   await page.getByLabel('Question').fill('extended warranty claims');
   await page.getByRole('button', { name: 'Search' }).click();
