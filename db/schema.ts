@@ -263,7 +263,7 @@ export type WidgetSettings = {
   /** Spending ceilings per UTC day (decimal dollars); unset: the defaults in lib/costs/budget.ts. */
   dailySpendCapUsd?: string;
   visitorDailySpendCapUsd?: string;
-  /** Voice and images in the chat (off unless turned on); limits per conversation, see lib/widget/media/limits.ts. */
+  /** Voice and images in the chat (off unless turned on); limits per conversation, see lib/widget/media/settings.ts. */
   voiceInput?: boolean;
   voiceReplies?: boolean;
   /** A text-to-speech voice name; unset: the deployment's TTS_VOICE. */
