@@ -74,10 +74,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ wid
     if ('refused' in reservation) return { refused: reservation.refused };
     const personality = await getPersonalityForReply(tx, tenantId, session.personalityId);
     const exchange = await startImageExchange(tx, { tenantId, sessionId, content: question || DEFAULT_IMAGE_QUESTION, image });
-    return { reservationId: reservation.reservationId, exchange, personality };
+    return { refused: undefined, reservationId: reservation.reservationId, exchange, personality };
   });
-  if ('response' in gate) return gate.response;
-  if ('refused' in gate && gate.refused) return spendRefusalResponse(tenantId, gate.refused);
+  if (gate.response) return gate.response;
+  if (gate.refused) return spendRefusalResponse(tenantId, gate.refused);
 
   const { exchange, personality, reservationId } = gate;
   const started = performance.now();

@@ -57,10 +57,10 @@ export async function POST(request: Request, { params }: { params: Promise<{ wid
       return { response: widgetError(429, 'limit_reached', 'This conversation has used up today’s voice time. Please type your question.') };
     }
     const reservation = await reserveSpend(tx, scope, await estimateCost(tx, { service: 'voice_stt', model: stt.model, minutes: (clip.seconds / 60).toFixed(4) }));
-    return 'refused' in reservation ? { refused: reservation.refused } : { reservationId: reservation.reservationId };
+    return 'refused' in reservation ? { refused: reservation.refused } : { refused: undefined, reservationId: reservation.reservationId };
   });
-  if ('response' in gate) return gate.response;
-  if ('refused' in gate && gate.refused) return spendRefusalResponse(tenantId, gate.refused);
+  if (gate.response) return gate.response;
+  if (gate.refused) return spendRefusalResponse(tenantId, gate.refused);
 
   let transcript: Transcript;
   try {
