@@ -106,10 +106,12 @@ test('a visitor speaks a question and shows a picture; answers come back in text
   const costs = dashboard.getByTestId('conversation-costs');
   for (const service of ['Language model', 'Speech to text', 'Text to speech', 'Vision']) await expect(costs).toContainText(service);
 
-  // The image route is for signed-in members only.
+  // The image route is for signed-in members only: anyone else is sent to sign in (proxy.ts), never served the image.
   const src = await image.getAttribute('src');
-  const anonymous = await visitor.request.get(new URL(src!, app).toString());
-  expect(anonymous.status()).toBe(401);
+  const anonymous = await visitor.request.get(new URL(src!, app).toString(), { maxRedirects: 0 });
+  expect([307, 401]).toContain(anonymous.status());
+  expect(anonymous.headers()['content-type'] ?? '').not.toMatch(/^image\//);
+  if (anonymous.status() === 307) expect(anonymous.headers().location).toMatch(/\/sign-in/);
 });
 
 test('the microphone explains itself when the browser refuses it', async ({ browser, baseURL }) => {

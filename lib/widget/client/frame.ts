@@ -382,6 +382,8 @@ type Outgoing = {
   /** The visitor's bubble until the server has it (text, "voice message", the image). */
   show: (body: HTMLElement) => void;
   post: () => Promise<Response>;
+  /** A voice clip or an image the server refused is not the conversation's: its bubble goes. */
+  dropOnRefusal?: boolean;
 };
 
 const send = (text: string) => {
@@ -431,7 +433,7 @@ async function exchange(outgoing: Outgoing, isRetryAfterExpiry = false): Promise
         busy = false;
         return exchange(outgoing, true);
       }
-      question?.node.remove();
+      if (outgoing.dropOnRefusal) question?.node.remove();
       showRefusal(refusal, retry);
       return;
     }
@@ -540,6 +542,7 @@ async function stopVoice() {
       body.parentElement!.classList.add('spoken');
     },
     post: () => call(`voice${speak}`, { method: 'POST', body: clip.blob }, clip.type),
+    dropOnRefusal: true,
   });
 }
 
@@ -590,6 +593,7 @@ fileInput.addEventListener('change', () => {
       if (content) upload.set('content', content);
       return call('images', { method: 'POST', body: upload }, null);
     },
+    dropOnRefusal: true,
   });
 });
 
@@ -668,7 +672,18 @@ window.addEventListener('message', (event) => {
   sendButton.disabled = micButton.disabled = attachButton.disabled = false;
   void loadHistory();
 });
-const close = () => parent.postMessage(CLOSE_MESSAGE, config.hostOrigin);
+const close = () => {
+  // Closing the chat stops the microphone and the spoken answer: nothing records or talks unseen.
+  recording?.cancel();
+  recording = undefined;
+  if (voiceState === 'recording') {
+    voiceState = 'idle';
+    setRecording(false);
+    status.textContent = '';
+  }
+  speaking?.stop();
+  parent.postMessage(CLOSE_MESSAGE, config.hostOrigin);
+};
 closeButton.addEventListener('click', close);
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') close();
