@@ -1,5 +1,5 @@
 import { fileURLToPath } from 'node:url';
-import { expect, type Response, test } from '@playwright/test';
+import { expect, type Page, type Response, test } from '@playwright/test';
 import sharp from 'sharp';
 import { signedInPage } from './helpers';
 
@@ -23,6 +23,19 @@ test.use({
   ],
 });
 
+/** A widget allowed on the third-party site, with `configure` filling in its voice and image settings. */
+async function createWidget(dashboard: Page, name: string, configure: () => Promise<void>): Promise<string> {
+  await dashboard.goto('/dashboard/widgets');
+  await dashboard.getByLabel('Widget name').fill(name);
+  await dashboard.getByRole('button', { name: 'Create widget' }).click();
+  await expect(dashboard).toHaveURL(/\/dashboard\/widgets\/[0-9a-f-]{36}$/);
+  await dashboard.getByLabel('Allowed origins').fill(ALLOWED_SITE);
+  await configure();
+  await dashboard.getByRole('button', { name: 'Save widget' }).click();
+  await expect(dashboard.getByText('Widget saved.')).toBeVisible();
+  return dashboard.url().split('/').pop()!;
+}
+
 /** The NDJSON events of a reply the frame received. */
 async function replyEvents(response: Response) {
   return (await response.text())
@@ -31,21 +44,15 @@ async function replyEvents(response: Response) {
     .map((line) => JSON.parse(line) as { type: string; text?: string; data?: string; content?: string });
 }
 
-test('a visitor speaks a question and shows a picture; answers come back in text and speech, and the dashboard shows both with their costs', async ({ browser, baseURL }) => {
+test('a visitor speaks a question and shows a picture; answers come back in text and speech, and the dashboard shows both with their costs', async ({ browser, baseURL }, testInfo) => {
   const app = baseURL!;
   const dashboard = await signedInPage(browser, 'admin@acme.com');
-  await dashboard.goto('/dashboard/widgets');
-  await dashboard.getByLabel('Widget name').fill('Voice chat');
-  await dashboard.getByRole('button', { name: 'Create widget' }).click();
-  await expect(dashboard).toHaveURL(/\/dashboard\/widgets\/[0-9a-f-]{36}$/);
-  const widgetId = dashboard.url().split('/').pop()!;
-  await dashboard.getByLabel('Allowed origins').fill(ALLOWED_SITE);
-  await dashboard.getByLabel(/^Voice messages: /).check();
-  await dashboard.getByLabel(/^Spoken answers: /).check();
-  await dashboard.getByLabel('Voice', { exact: true }).fill('nova');
-  await dashboard.getByLabel(/^Images: /).check();
-  await dashboard.getByRole('button', { name: 'Save widget' }).click();
-  await expect(dashboard.getByText('Widget saved.')).toBeVisible();
+  const widgetId = await createWidget(dashboard, 'Voice chat', async () => {
+    await dashboard.getByLabel(/^Voice messages: /).check();
+    await dashboard.getByLabel(/^Spoken answers: /).check();
+    await dashboard.getByLabel('Voice', { exact: true }).fill('nova');
+    await dashboard.getByLabel(/^Images: /).check();
+  });
 
   const visitor = await (await browser.newContext({ viewport: { width: 1100, height: 800 } })).newPage();
   // The voice and image code is not loaded until it is used.
@@ -90,6 +97,9 @@ test('a visitor speaks a question and shows a picture; answers come back in text
   expect((await imageReply).status()).toBe(200);
   await expect(chat.locator('.msg.user img.shot')).toBeVisible();
   await expect(chat.locator('.msg.bot').last()).toContainText('I can see the picture you sent: a 320 × 240 PNG image', { timeout: 20_000 });
+  const screenshot = testInfo.outputPath('widget-voice-and-image.png');
+  await visitor.screenshot({ path: screenshot });
+  await testInfo.attach('widget-voice-and-image', { path: screenshot, contentType: 'image/png' });
 
   // A file that is not an image is refused in the frame before it is sent.
   await chat.locator('input[type=file]').setInputFiles({ name: 'notes.txt', mimeType: 'text/plain', buffer: Buffer.from('hello') });
@@ -116,15 +126,7 @@ test('a visitor speaks a question and shows a picture; answers come back in text
 
 test('the microphone explains itself when the browser refuses it', async ({ browser, baseURL }) => {
   const dashboard = await signedInPage(browser, 'admin@acme.com');
-  await dashboard.goto('/dashboard/widgets');
-  await dashboard.getByLabel('Widget name').fill('Blocked mic chat');
-  await dashboard.getByRole('button', { name: 'Create widget' }).click();
-  await expect(dashboard).toHaveURL(/\/dashboard\/widgets\/[0-9a-f-]{36}$/);
-  const widgetId = dashboard.url().split('/').pop()!;
-  await dashboard.getByLabel('Allowed origins').fill(ALLOWED_SITE);
-  await dashboard.getByLabel(/^Voice messages: /).check();
-  await dashboard.getByRole('button', { name: 'Save widget' }).click();
-  await expect(dashboard.getByText('Widget saved.')).toBeVisible();
+  const widgetId = await createWidget(dashboard, 'Blocked mic chat', () => dashboard.getByLabel(/^Voice messages: /).check());
 
   const visitor = await (await browser.newContext()).newPage();
   // As a visitor who blocked the microphone for the site: getUserMedia rejects with NotAllowedError.

@@ -1,7 +1,8 @@
 import 'server-only';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Transaction } from '../client';
-import { type AttachmentMediaType, costEvents, type MessageAttachment, messageAttachments, messages, sessions } from '../schema';
+import { type AttachmentMediaType, costEvents, type MessageAttachment, messageAttachments, sessions } from '../schema';
+import { startExchange } from './conversations';
 import { executeRows } from '../sql';
 
 // Images visitors attach in the widget, and what a conversation has used of its voice and
@@ -32,41 +33,21 @@ export async function startImageExchange(
   values: { tenantId: string; sessionId: string; content: string; image: { bytes: Buffer; mediaType: AttachmentMediaType; width: number; height: number } },
 ) {
   const { tenantId, sessionId, image } = values;
-  const attachmentId = crypto.randomUUID();
+  const id = crypto.randomUUID();
   const attachment: MessageAttachment = {
     type: 'image',
-    id: attachmentId,
+    id,
     // Members only: the dashboard route checks the session and the tenant (RLS) before serving it.
-    url: `/dashboard/conversations/attachments/${attachmentId}`,
+    url: `/dashboard/conversations/attachments/${id}`,
     mediaType: image.mediaType,
     size: image.bytes.length,
     width: image.width,
     height: image.height,
   };
-  const [message] = await tx
-    .insert(messages)
-    .values({ tenantId, sessionId, role: 'user', content: values.content, status: 'complete', attachments: [attachment], createdAt: sql`clock_timestamp()` })
-    .returning();
-  const [reply] = await tx
-    .insert(messages)
-    .values({ tenantId, sessionId, role: 'assistant', content: '', status: 'streaming', createdAt: sql`clock_timestamp()` })
-    .returning();
-  await tx
-    .update(sessions)
-    .set({ messageCount: sql`${sessions.messageCount} + 2`, lastMessageAt: sql`now()` })
-    .where(and(eq(sessions.tenantId, tenantId), eq(sessions.id, sessionId)));
-  await tx.insert(messageAttachments).values({
-    id: attachmentId,
-    tenantId,
-    sessionId,
-    messageId: message!.id,
-    mediaType: image.mediaType,
-    width: image.width,
-    height: image.height,
-    byteSize: image.bytes.length,
-    bytes: image.bytes,
-  });
-  return { question: message!, reply: reply! };
+  const exchange = await startExchange(tx, tenantId, sessionId, values.content, {}, [attachment]);
+  const { width, height, mediaType, bytes } = image;
+  await tx.insert(messageAttachments).values({ id, tenantId, sessionId, messageId: exchange.question.id, mediaType, width, height, byteSize: bytes.length, bytes });
+  return exchange;
 }
 
 export async function getAttachment(tx: Transaction, tenantId: string, attachmentId: string) {

@@ -48,7 +48,7 @@ textarea{flex:1;resize:none;max-height:120px;padding:9px 12px;border:1px solid v
 .mic.on{color:#fff;background:#dc2626;animation:r 1.2s infinite}
 @keyframes r{50%{box-shadow:0 0 0 5px rgba(220,38,38,.25)}}
 @media (prefers-reduced-motion:reduce){.mic.on{animation:none}}
-.msg.spoken .body::before{content:"🎤 ";}
+.msg.spoken .body::before{content:"🎤 "}.msg.with-image .body::before{content:"🖼 "}
 .shot{display:block;max-width:100%;max-height:180px;border-radius:8px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .notice{margin:auto;padding:24px;text-align:center;color:var(--muted)}

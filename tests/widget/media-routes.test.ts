@@ -3,6 +3,7 @@ import { and, eq } from 'drizzle-orm';
 import sharp from 'sharp';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { POST as sendImage } from '@/app/api/widget/[widgetId]/images/route';
+import { GET as getHistory } from '@/app/api/widget/[widgetId]/messages/route';
 import { POST as startSession } from '@/app/api/widget/[widgetId]/sessions/route';
 import { POST as sendVoice } from '@/app/api/widget/[widgetId]/voice/route';
 import type { Database } from '@/db/client';
@@ -12,7 +13,7 @@ import { attachmentResponse } from '@/lib/conversations/attachment-response';
 import { findPrice } from '@/lib/costs/prices';
 import { speakableText } from '@/lib/voice/speakable';
 import { decodeWav } from '@/lib/voice/wav';
-import type { StartedSession } from '@/lib/widget/client/types';
+import type { StartedSession, VisitorHistory } from '@/lib/widget/client/types';
 import { FIRST_PIECE_CHARACTERS, nextSpeakablePiece } from '@/lib/widget/media/spoken-reply';
 import { expectedCost } from '../costs/helpers';
 import { type OpenAiTestServer, startOpenAiServer } from '../helpers/openai-server';
@@ -174,6 +175,12 @@ describe('widget voice and images', () => {
       const { costs, messages: rows } = await stored(sessionId);
       expect(costs.map((cost) => cost.service)).toEqual(['llm', 'voice_stt']);
       expect(rows[0]!.metadata.voiceSeconds).toBeCloseTo(decodeWav(questionWav).samples.length / decodeWav(questionWav).sampleRate, 1);
+      // After a reload the visitor's history still marks the question as spoken.
+      const history = (await (await getHistory(new Request(`${APP}/api/widget/${fixture.widget.id}/messages`, { headers: { 'sec-fetch-site': 'same-origin', authorization: `Bearer ${token}` } }), routeParams(fixture.widget.id))).json()) as VisitorHistory;
+      expect(history.messages.map((message) => [message.role, message.spoken])).toEqual([
+        ['user', true],
+        ['assistant', undefined],
+      ]);
     });
 
     it('retries the speech service once after a server error', async () => {

@@ -105,7 +105,11 @@ function bubble(role: 'user' | 'assistant', text?: string) {
 function showMessage(message: VisitorMessage) {
   if (shown.has(message.id)) return;
   shown.add(message.id);
-  if (message.role === 'user') bubble('user', message.content);
+  if (message.role === 'user') {
+    const { node } = bubble('user', message.content);
+    if (message.spoken) node.classList.add('spoken');
+    if (message.withImage) node.classList.add('with-image');
+  }
   else if (message.role === 'notice') {
     log.append(element('p', { class: 'note' }, message.content));
     scrollToEnd();

@@ -46,6 +46,9 @@ export type VisitorMessage = {
   status: 'pending' | 'streaming' | 'complete' | 'failed';
   sources: VisitorSource[];
   feedback: 1 | -1 | null;
+  /** A visitor's message that was spoken (its text is the transcript), or that carried an image. */
+  spoken?: true;
+  withImage?: true;
 };
 
 export type StartedSession = { sessionId: string; token: string; resumed?: boolean };

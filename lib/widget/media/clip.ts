@@ -1,6 +1,7 @@
 import { type AudioFile } from '@/lib/voice/stt';
 import { decodeWav, durationSeconds, UnsupportedAudioError } from '@/lib/voice/wav';
 import { readWebmAudio } from '@/lib/voice/webm';
+import { MediaRejectedError } from './rejected';
 
 // A visitor's voice clip, checked before any speech service is paid to hear it: a declared
 // type we accept, a size that fits the longest clip, a file that really is that type, and a
@@ -19,15 +20,8 @@ export const CLIP_LIMITS = {
 
 export const CLIP_MEDIA_TYPES = ['audio/webm', 'audio/wav'] as const;
 
-export class ClipRejectedError extends Error {
-  constructor(
-    readonly status: 413 | 415 | 422,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ClipRejectedError';
-  }
-}
+/** Why a clip cannot be used. */
+export class ClipRejectedError extends MediaRejectedError {}
 
 /** The clip's media type from its Content-Type (`audio/webm;codecs=opus` is audio/webm), or undefined. */
 export function clipMediaType(contentType: string | null): AudioFile['mediaType'] | undefined {

@@ -1,6 +1,7 @@
 import 'server-only';
 import sharp from 'sharp';
 import type { AttachmentMediaType } from '@/db/schema';
+import { MediaRejectedError } from './rejected';
 
 // A visitor's image, checked before anything is stored or any model sees it: the type comes
 // from the bytes (never the name or the declared type), the size and the pixel dimensions are
@@ -16,15 +17,8 @@ export const IMAGE_LIMITS = {
   webpQuality: 85,
 } as const;
 
-export class ImageRejectedError extends Error {
-  constructor(
-    readonly status: 413 | 415 | 422,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'ImageRejectedError';
-  }
-}
+/** Why an image cannot be used. */
+export class ImageRejectedError extends MediaRejectedError {}
 
 export type CleanImage = { bytes: Buffer; mediaType: AttachmentMediaType; width: number; height: number };
 

@@ -10,7 +10,7 @@ import { finishReply } from '@/db/queries/conversations';
 import { askAboutImage, type ImageAnswer, recordVisionCost, visionModel } from '@/lib/vision/ask';
 import { spendRefusalResponse, widgetSpendScope } from '@/lib/widget/deliver';
 import { cleanImage, IMAGE_LIMITS, ImageRejectedError } from '@/lib/widget/media/image';
-import { readLimitedBody } from '@/lib/widget/media/read-body';
+import { readLimitedBody } from '@/lib/read-body';
 import { widgetMedia } from '@/lib/widget/media/settings';
 import { authorizeVisitor, messageRateLimits, REPLY_HEADERS, WIDGET_LIMITS, widgetError } from '@/lib/widget/public-api';
 
@@ -56,7 +56,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ wid
   try {
     image = await cleanImage(new Uint8Array(await file.arrayBuffer()));
   } catch (error) {
-    if (error instanceof ImageRejectedError) return widgetError(error.status, error.status === 413 ? 'too_large' : error.status === 415 ? 'unsupported_media' : 'invalid', error.message);
+    if (error instanceof ImageRejectedError) return widgetError(error.status, error.code, error.message);
     throw error;
   }
 

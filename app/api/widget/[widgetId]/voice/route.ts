@@ -7,15 +7,12 @@ import { recordSpeechToTextCost } from '@/lib/voice/costs';
 import { SpeechServiceError, type Transcript, transcribeFile } from '@/lib/voice/stt';
 import { deliverVisitorMessage, spendRefusalResponse, widgetSpendScope } from '@/lib/widget/deliver';
 import { CLIP_LIMITS, clipMediaType, ClipRejectedError, inspectClip } from '@/lib/widget/media/clip';
-import { readLimitedBody } from '@/lib/widget/media/read-body';
+import { readLimitedBody } from '@/lib/read-body';
 import { widgetMedia } from '@/lib/widget/media/settings';
 import { spokenReply } from '@/lib/widget/media/spoken-reply';
 import { authorizeVisitor, messageRateLimits, REPLY_HEADERS, WIDGET_LIMITS, widgetError } from '@/lib/widget/public-api';
 
 export const dynamic = 'force-dynamic';
-
-const clipRefusal = (error: ClipRejectedError) =>
-  widgetError(error.status, error.status === 413 ? 'too_large' : error.status === 415 ? 'unsupported_media' : 'invalid', error.message);
 
 /**
  * A visitor's voice message: the raw clip as the body (`audio/webm` with Opus, as browsers
@@ -40,7 +37,7 @@ export async function POST(request: Request, { params }: { params: Promise<{ wid
   try {
     clip = inspectClip(body, mediaType);
   } catch (error) {
-    if (error instanceof ClipRejectedError) return clipRefusal(error);
+    if (error instanceof ClipRejectedError) return widgetError(error.status, error.code, error.message);
     throw error;
   }
 
