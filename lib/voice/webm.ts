@@ -23,7 +23,7 @@ const BLOCK = 0xa1;
 
 /** Elements read into (their children matter), even when their size is unknown. */
 const MASTERS = new Set([SEGMENT, INFO, TRACKS, TRACK_ENTRY, CLUSTER, BLOCK_GROUP]);
-/** An Opus packet in a browser's recording is 20 ms; the last block lasts about that long. */
+/** The last block's own length is not in the file: Opus packets are 20 ms or more (Chromium writes 60 ms blocks), so at least this. */
 const LAST_BLOCK_SECONDS = 0.02;
 
 export type WebmAudio = { codec: string; seconds: number; blocks: number };

@@ -13,6 +13,7 @@ import { attachmentResponse } from '@/lib/conversations/attachment-response';
 import { findPrice } from '@/lib/costs/prices';
 import { speakableText } from '@/lib/voice/speakable';
 import { decodeWav } from '@/lib/voice/wav';
+import { readWebmAudio } from '@/lib/voice/webm';
 import type { StartedSession, VisitorHistory } from '@/lib/widget/client/types';
 import { FIRST_PIECE_CHARACTERS, nextSpeakablePiece } from '@/lib/widget/media/spoken-reply';
 import { expectedCost } from '../costs/helpers';
@@ -27,6 +28,9 @@ const QUESTION = 'How many days do I have to return an item?';
 const ANSWER = 'You can return any unused item within 30 days of delivery [1]. We refund the full price to your card within five working days.';
 const IMAGE_ANSWER = 'The screenshot shows an error dialog saying the payment was declined.';
 const questionWav = readFileSync(new URL('../fixtures/audio/question.wav', import.meta.url));
+// What Chromium's MediaRecorder (Opus in WebM, 32 kbit/s, 250 ms slices) wrote for 2.5 s of its
+// fake microphone playing tests/fixtures/audio/free-trial.wav: a live recording, as visitors send it.
+const chromiumRecording = readFileSync(new URL('../fixtures/audio/free-trial.webm', import.meta.url));
 
 describe('widget voice and images', () => {
   let server: OpenAiTestServer;
@@ -181,6 +185,21 @@ describe('widget voice and images', () => {
         ['user', true],
         ['assistant', undefined],
       ]);
+    });
+
+    it('reads a real browser recording: its length from the blocks, even when the last block is cut off', () => {
+      expect(readWebmAudio(chromiumRecording)).toMatchObject({ codec: 'A_OPUS' });
+      expect(readWebmAudio(chromiumRecording).seconds).toBeGreaterThan(2.2);
+      expect(readWebmAudio(chromiumRecording).seconds).toBeLessThan(2.7);
+      expect(readWebmAudio(chromiumRecording.subarray(0, chromiumRecording.length - 50)).seconds).toBeGreaterThan(2.1);
+    });
+
+    it('accepts a real browser recording and bills its length', async () => {
+      const { token, sessionId } = await start();
+      const events = await readAll(await voice(token, chromiumRecording, 'audio/webm;codecs=opus', '?speak=0'));
+      expect(events[0]).toEqual({ type: 'transcript', text: QUESTION });
+      const { costs } = await stored(sessionId);
+      expect(Number(costs.find((cost) => cost.service === 'voice_stt')!.units) * 60).toBeCloseTo(readWebmAudio(chromiumRecording).seconds, 1);
     });
 
     it('retries the speech service once after a server error', async () => {
