@@ -11,7 +11,9 @@ import { aiPersonalities, costEvents, messageAttachments, messages, tenants, wid
 import { type ReplyEvent, readReplyEvents } from '@/lib/chat/protocol';
 import { attachmentResponse } from '@/lib/conversations/attachment-response';
 import { findPrice } from '@/lib/costs/prices';
+import { textToSpeechConfig } from '@/lib/voice/config';
 import { speakableText } from '@/lib/voice/speakable';
+import { synthesize } from '@/lib/voice/tts';
 import { decodeWav } from '@/lib/voice/wav';
 import { readWebmAudio } from '@/lib/voice/webm';
 import type { StartedSession, VisitorHistory } from '@/lib/widget/client/types';
@@ -208,6 +210,17 @@ describe('widget voice and images', () => {
       const events = await readAll(await voice(token, buildWebm({ seconds: 1 }), 'audio/webm', '?speak=0'));
       expect(events[0]).toEqual({ type: 'transcript', text: QUESTION });
       expect(server.requests.filter((request) => request.path === '/v1/audio/transcriptions')).toHaveLength(2);
+    });
+
+    it('retries speech synthesis once after a rate limit, and gives up on a refusal', async () => {
+      const config = textToSpeechConfig()!;
+      server.failNext(429);
+      const speech = await synthesize(config, 'Returns are free.');
+      expect(speech).toMatchObject({ characters: 'Returns are free.'.length, model: 'tts-1' });
+      expect(server.requests.filter((request) => request.path === '/v1/audio/speech')).toHaveLength(2);
+      server.failNext(400);
+      await expect(synthesize(config, 'Returns are free.')).rejects.toThrow(/HTTP 400/);
+      expect(server.requests.filter((request) => request.path === '/v1/audio/speech')).toHaveLength(3);
     });
 
     it('refuses a wrong content type (415), with nothing stored or billed', async () => {
