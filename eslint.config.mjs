@@ -12,7 +12,7 @@ const rawClientImport = {
 export default defineConfig([
   ...nextVitals,
   ...nextTypescript,
-  globalIgnores(['.next/**', '.data/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'public/widget.js', 'public/widget-frame.js', 'dist/**']),
+  globalIgnores(['.next/**', '.data/**', 'node_modules/**', 'test-results/**', 'playwright-report/**', 'next-env.d.ts', 'public/widget.js', 'public/widget-frame.js', 'public/widget-media.js', 'dist/**']),
   {
     files: ['app/**', 'lib/**', 'components/**'],
     rules: { 'no-restricted-imports': ['error', { patterns: [rawClientImport] }] },

@@ -1,5 +1,6 @@
 // `npm run bench`: measures, prints numbers and ratios. Not a test: nothing here can fail a build.
-// `npm run bench -- costs` (or scope, knowledge, lexical, quality, widget, sources, inbox, meetings, unanswered) runs only the named sections.
+// `npm run bench -- costs` (or scope, knowledge, lexical, quality, widget, sources, inbox, meetings, unanswered, voice) runs only the named sections.
+import { spawnSync } from 'node:child_process';
 import { performance } from 'node:perf_hooks';
 import { eq, sql } from 'drizzle-orm';
 import { openDatabase } from '../db/client';
@@ -48,7 +49,7 @@ async function benchTenantScope() {
   }
 }
 
-const SECTIONS = ['scope', 'costs', 'knowledge', 'lexical', 'quality', 'widget', 'sources', 'inbox', 'meetings', 'unanswered'] as const;
+const SECTIONS = ['scope', 'costs', 'knowledge', 'lexical', 'quality', 'widget', 'sources', 'inbox', 'meetings', 'unanswered', 'voice'] as const;
 const requested = process.argv.slice(2);
 const unknown = requested.filter((name) => !(SECTIONS as readonly string[]).includes(name));
 if (unknown.length) throw new Error(`Unknown bench section ${unknown.join(', ')}: choose from ${SECTIONS.join(', ')}.`);
@@ -127,4 +128,9 @@ if (runs('meetings')) {
   // room_finished queues the meeting's summary job: the queue was started on the way.
   await (await import('../db/queue')).closeQueue();
   await closeDatabase();
+}
+if (runs('voice')) {
+  // Its own process: it configures a model server, which every section above runs without.
+  const child = spawnSync(process.execPath, [...process.execArgv, 'bench/voice.ts'], { stdio: 'inherit' });
+  if (child.status !== 0) throw new Error(`The voice benchmark failed (exit ${child.status}).`);
 }

@@ -312,6 +312,15 @@ export type WidgetSettings = {
   /** Spending ceilings per UTC day (decimal dollars); unset: the defaults in lib/costs/budget.ts. */
   dailySpendCapUsd?: string;
   visitorDailySpendCapUsd?: string;
+  /** Voice and images in the chat (off unless turned on); limits per conversation, see lib/widget/media/settings.ts. */
+  voiceInput?: boolean;
+  voiceReplies?: boolean;
+  /** A text-to-speech voice name; unset: the deployment's TTS_VOICE. */
+  voice?: string;
+  imageAttachments?: boolean;
+  voiceClipsPerSession?: number;
+  voiceSecondsPerDay?: number;
+  imagesPerSession?: number;
 };
 
 // anonymous: identity tokens are ignored; mixed: verified when the host page gives a token;
@@ -563,7 +572,12 @@ export type MessageMetadata = {
   agentName?: string;
   /** Who said it, in a meeting transcript. */
   speaker?: string;
+  /** A visitor's message that was spoken (the text is its transcript): the clip's length. */
+  voiceSeconds?: number;
 };
+
+/** An image a visitor attached (bytes in message_attachments, shown to members through an authenticated route). */
+export type MessageAttachment = { type: 'image' | 'file'; url: string; name?: string; size?: number; id?: string; mediaType?: string; width?: number; height?: number };
 
 export const messages = pgTable(
   'messages',
@@ -580,7 +594,7 @@ export const messages = pgTable(
     // Assistant replies only; NULL for visitors' messages and failed replies.
     answerStatus: text('answer_status', { enum: ANSWER_STATUSES }),
     attachments: jsonb('attachments')
-      .$type<Array<{ type: 'image' | 'file'; url: string; name?: string; size?: number }>>()
+      .$type<MessageAttachment[]>()
       .notNull()
       .default([]),
     metadata: jsonb('metadata').$type<MessageMetadata>().notNull().default({}),
@@ -600,6 +614,35 @@ export const messages = pgTable(
 );
 export type Message = typeof messages.$inferSelect;
 export type NewMessage = typeof messages.$inferInsert;
+
+// The bytes of an image a visitor attached in the widget, re-encoded (no metadata survives),
+// kept in the tenant's scope with the conversation (deleted with it). Members read them
+// through an authenticated route; visitors never read them back.
+export const ATTACHMENT_MEDIA_TYPES = ['image/png', 'image/jpeg', 'image/webp'] as const;
+export type AttachmentMediaType = (typeof ATTACHMENT_MEDIA_TYPES)[number];
+
+export const messageAttachments = pgTable(
+  'message_attachments',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    tenantId: tenantId(),
+    sessionId: uuid('session_id').notNull(),
+    // The visitor's message that carries it (messages has no (tenant_id, id) key; the session FK scopes it).
+    messageId: uuid('message_id').notNull(),
+    mediaType: text('media_type', { enum: ATTACHMENT_MEDIA_TYPES }).notNull(),
+    width: integer('width').notNull(),
+    height: integer('height').notNull(),
+    byteSize: integer('byte_size').notNull(),
+    bytes: bytea('bytes').notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    foreignKey({ columns: [t.tenantId, t.sessionId], foreignColumns: [sessions.tenantId, sessions.id] }).onDelete('cascade'),
+    index('message_attachments_tenant_session_idx').on(t.tenantId, t.sessionId, t.createdAt),
+    check('message_attachments_size', sql`${t.byteSize} > 0 and ${t.width} > 0 and ${t.height} > 0`),
+  ],
+);
+export type MessageAttachmentRow = typeof messageAttachments.$inferSelect;
 
 // ==================== HUMAN HANDOFF ====================
 

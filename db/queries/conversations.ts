@@ -4,6 +4,7 @@ import type { Transaction } from '../client';
 import {
   type AnswerStatus,
   type Message,
+  type MessageAttachment,
   type MessageMetadata,
   type MessageSource,
   messages,
@@ -51,8 +52,15 @@ export async function listSessionMessages(tx: Transaction, tenantId: string, ses
  * Stores a visitor's message and the assistant's reply-to-be in one statement pair, so the
  * question is on record before any model is called.
  */
-export async function startExchange(tx: Transaction, tenantId: string, sessionId: string, content: string, metadata: MessageMetadata = {}) {
-  const [question] = await tx.insert(messages).values({ tenantId, sessionId, role: 'user', content, status: 'complete', metadata }).returning();
+export async function startExchange(
+  tx: Transaction,
+  tenantId: string,
+  sessionId: string,
+  content: string,
+  metadata: MessageMetadata = {},
+  attachments: MessageAttachment[] = [],
+) {
+  const [question] = await tx.insert(messages).values({ tenantId, sessionId, role: 'user', content, status: 'complete', metadata, attachments }).returning();
   // The reply is created a moment later so the transcript orders question before answer.
   const [reply] = await tx
     .insert(messages)

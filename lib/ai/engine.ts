@@ -57,8 +57,18 @@ export class AssistantSilencedError extends Error {
   }
 }
 
-/** `speaker`: who said it, for meeting transcripts (stored on the question). */
-export type ReplyRequest = { tenantId: string; sessionId: string; content: string; audience: ReplyAudience; speaker?: string };
+/**
+ * `speaker`: who said it, for meeting transcripts; `questionMetadata`: more about how the
+ * question was asked (a spoken clip's length). Both are stored on the question.
+ */
+export type ReplyRequest = {
+  tenantId: string;
+  sessionId: string;
+  content: string;
+  audience: ReplyAudience;
+  speaker?: string;
+  questionMetadata?: Pick<MessageMetadata, 'voiceSeconds'>;
+};
 
 type PreparedReply = ReplyRequest & {
   startedAt: number;
@@ -99,7 +109,10 @@ async function prepareReply(request: ReplyRequest): Promise<PreparedReply> {
     const visitor = session.visitorId ? await getVisitorById(tx, request.tenantId, session.visitorId) : undefined;
     const handoffEnabled = widget ? (await getSupportSettings(tx, request.tenantId)).handoffEnabled : false;
     if (!personality || !tenant) throw new ReplyRequestError('This workspace has no assistant personality.');
-    const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content, request.speaker ? { speaker: request.speaker } : {});
+    const { question, reply } = await startExchange(tx, request.tenantId, request.sessionId, request.content, {
+      ...request.questionMetadata,
+      ...(request.speaker ? { speaker: request.speaker } : {}),
+    });
     return {
       ...request,
       startedAt,

@@ -33,6 +33,10 @@ export type ReplyEvent =
       /** Origins links in the reply may point to (the tenant's sites); see tenantLinkPolicy. */
       linkOrigins: string[];
     }
+  /** A spoken question, as heard: shown as the visitor's message (widget voice clips). */
+  | { type: 'transcript'; text: string }
+  /** Part of the reply as speech, in order (base64 WAV), while the text streams (widget voice replies). */
+  | { type: 'audio'; mediaType: 'audio/wav'; data: string }
   | { type: 'sources'; sources: ReplySource[] }
   | { type: 'text'; delta: string }
   | {

@@ -1,5 +1,6 @@
 import 'server-only';
 import { LiveKitUnavailableError } from '@/lib/livekit/rooms';
+import { readLimitedBody } from '@/lib/read-body';
 import { JoinRefusedError } from './join';
 
 // Shared by the meeting route handlers: bounded bodies and 4xx/503 JSON with a message.
@@ -11,22 +12,9 @@ export class BodyTooLargeError extends Error {}
 
 /** The body as text, refusing it as soon as it passes `maxBytes` (not after buffering it all). */
 export async function readBoundedText(request: Request, maxBytes: number): Promise<string> {
-  if (Number(request.headers.get('content-length') ?? 0) > maxBytes) throw new BodyTooLargeError();
-  if (!request.body) return '';
-  const reader = request.body.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxBytes) {
-      await reader.cancel();
-      throw new BodyTooLargeError();
-    }
-    chunks.push(value);
-  }
-  return Buffer.concat(chunks).toString('utf8');
+  const body = await readLimitedBody(request, maxBytes);
+  if (body === 'too_large') throw new BodyTooLargeError();
+  return Buffer.from(body).toString('utf8');
 }
 
 export const notConfigured = () => problem(503, 'not_configured', 'Meetings are not set up on this server: LiveKit is not configured.');

@@ -1,6 +1,6 @@
 import 'server-only';
 import type { TextToSpeechConfig } from './config';
-import { SPEECH_TIMEOUT_MS, SpeechServiceError } from './stt';
+import { postSpeechRequest, SPEECH_TIMEOUT_MS, SpeechServiceError } from './stt';
 import { decodeWav, type Pcm } from './wav';
 
 // Text to speech over HTTP, returning PCM to play into a room or encode for a browser.
@@ -18,7 +18,7 @@ export async function synthesize(config: TextToSpeechConfig, text: string, signa
   const started = performance.now();
   const input = text.slice(0, MAX_SPEECH_CHARACTERS);
   if (config.provider === 'elevenlabs') {
-    const response = await fetch(`${config.baseUrl}/text-to-speech/${encodeURIComponent(config.voice)}?output_format=pcm_${ELEVENLABS_PCM_RATE}`, {
+    const response = await postSpeechRequest(`${config.baseUrl}/text-to-speech/${encodeURIComponent(config.voice)}?output_format=pcm_${ELEVENLABS_PCM_RATE}`, {
       method: 'POST',
       headers: { 'xi-api-key': config.apiKey, 'content-type': 'application/json', accept: 'audio/pcm' },
       body: JSON.stringify({ text: input, model_id: config.model }),
@@ -36,7 +36,7 @@ export async function synthesize(config: TextToSpeechConfig, text: string, signa
       durationMs: Math.round(performance.now() - started),
     };
   }
-  const response = await fetch(`${config.baseUrl}/audio/speech`, {
+  const response = await postSpeechRequest(`${config.baseUrl}/audio/speech`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...(config.apiKey ? { authorization: `Bearer ${config.apiKey}` } : {}) },
     body: JSON.stringify({ model: config.model, input, voice: config.voice, response_format: 'wav' }),

@@ -1,4 +1,4 @@
-// Builds the two bundles a host page loads, with esbuild, into public/: the loader
+// Builds the bundles a host page loads, with esbuild, into public/: the loader
 // (`/widget.js`, the script tag tenants paste) and the chat frame's script (`/widget-frame.js`).
 // They are plain TypeScript with no framework so they stay within their budgets (3 KB and
 // 40 KB gzipped, checked by tests/widget/bundle-size.test.ts). next.config.ts runs this for
@@ -11,10 +11,14 @@ const root = path.resolve(import.meta.dirname, '../..');
 export const WIDGET_BUNDLES = {
   loader: { entry: 'lib/widget/client/loader.ts', output: 'public/widget.js' },
   frame: { entry: 'lib/widget/client/frame.ts', output: 'public/widget-frame.js' },
+  // Voice and image helpers, loaded by the frame only when a visitor first uses them.
+  media: { entry: 'lib/widget/client/media.ts', output: 'public/widget-media.js' },
 } as const;
 
 export const LOADER_BUDGET_BYTES = 3 * 1024;
 export const FRAME_BUDGET_BYTES = 40 * 1024;
+/** The frame with its voice and image helpers loaded: still within the frame's budget. */
+export const FRAME_WITH_MEDIA_BUDGET_BYTES = FRAME_BUDGET_BYTES;
 
 function options(bundle: keyof typeof WIDGET_BUNDLES): BuildOptions {
   return {
@@ -31,7 +35,7 @@ function options(bundle: keyof typeof WIDGET_BUNDLES): BuildOptions {
   };
 }
 
-/** Builds both bundles; with `write: false` returns their code instead (for size checks). */
+/** Builds every bundle; with `write: false` returns their code instead (for size checks). */
 export async function buildWidgetBundles({ write = true, watch = false } = {}): Promise<Record<keyof typeof WIDGET_BUNDLES, string>> {
   const esbuild = await import('esbuild');
   const names = Object.keys(WIDGET_BUNDLES) as Array<keyof typeof WIDGET_BUNDLES>;

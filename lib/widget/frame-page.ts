@@ -42,7 +42,14 @@ button:focus-visible,textarea:focus-visible,a:focus-visible,.log:focus-visible{o
 form{display:flex;gap:8px;align-items:flex-end;padding:10px;border-top:1px solid var(--line)}
 textarea{flex:1;resize:none;max-height:120px;padding:9px 12px;border:1px solid var(--line);border-radius:10px;background:var(--bg);color:var(--fg);font:inherit}
 .send{width:40px;height:40px;border:0;border-radius:10px;background:var(--primary);color:var(--on-primary);font-size:17px}
-.send:disabled,textarea:disabled{opacity:.5;cursor:not-allowed}
+.send:disabled,textarea:disabled,.tool:disabled{opacity:.5;cursor:not-allowed}
+.tool{width:36px;height:40px;border:0;border-radius:10px;background:transparent;color:var(--muted);display:flex;align-items:center;justify-content:center}
+.tool:hover{color:var(--fg);background:var(--bubble)}
+.mic.on{color:#fff;background:#dc2626;animation:r 1.2s infinite}
+@keyframes r{50%{box-shadow:0 0 0 5px rgba(220,38,38,.25)}}
+@media (prefers-reduced-motion:reduce){.mic.on{animation:none}}
+.msg.spoken .body::before{content:"🎤 "}.msg.with-image .body::before{content:"🖼 "}
+.shot{display:block;max-width:100%;max-height:180px;border-radius:8px}
 .sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}
 .notice{margin:auto;padding:24px;text-align:center;color:var(--muted)}
 .msg.agent{align-self:flex-start;background:var(--bubble);border-left:3px solid var(--primary);border-bottom-left-radius:4px;white-space:pre-wrap}
@@ -66,7 +73,9 @@ export function frameContentSecurityPolicy(frameAncestors: string): string {
     "script-src 'self'",
     `style-src ${STYLE_HASH}`,
     "connect-src 'self'",
-    "img-src 'self' data:",
+    "img-src 'self' data: blob:",
+    // Spoken answers play from blob: URLs made from the reply stream.
+    "media-src blob:",
     "base-uri 'none'",
     "form-action 'none'",
     `frame-ancestors ${frameAncestors}`,

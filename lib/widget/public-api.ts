@@ -5,6 +5,7 @@ import { getVisitorById } from '@/db/queries/visitors';
 import { type PublicWidget, resolvePublicWidget } from '@/db/queries/widgets';
 import type { Session } from '@/db/schema';
 import { type Transaction, withSystem, withTenantId } from '@/db/withTenant';
+import { REPLY_CONTENT_TYPE } from '@/lib/chat/protocol';
 import { originMatches } from '@/lib/domains';
 import { clientIp, countRateLimitHits, type RateLimit, type RateLimitCheck } from '@/lib/rate-limit';
 import { type VerifiedVisitor, verifyVisitorToken } from '@/lib/visitors/token';
@@ -44,7 +45,14 @@ export type WidgetErrorCode =
   | 'too_large'
   | 'visitor_required'
   | 'visitor_token_invalid'
-  | 'conflict';
+  | 'conflict'
+  | 'unsupported_media'
+  | 'feature_off'
+  | 'limit_reached'
+  | 'no_speech';
+
+/** A streamed reply: NDJSON, never cached, never buffered by a proxy. */
+export const REPLY_HEADERS = { 'Content-Type': REPLY_CONTENT_TYPE, 'Cache-Control': 'no-store', 'X-Accel-Buffering': 'no' };
 
 export function widgetError(status: number, code: WidgetErrorCode, error: string, headers?: HeadersInit): Response {
   return Response.json({ error, code }, { status, headers: { 'Cache-Control': 'no-store', ...headers } });

@@ -16,6 +16,9 @@ export function toVisitorMessage(message: Message): VisitorMessage {
     status: message.status,
     sources: message.sources.map(({ index, title, headingPath, url }) => ({ index, title, headingPath: headingPath ?? [], url })),
     feedback: message.feedback === 1 || message.feedback === -1 ? message.feedback : null,
+    // How it was sent (the image itself stays with the team: visitors never read it back).
+    spoken: message.metadata.voiceSeconds !== undefined || undefined,
+    withImage: message.attachments.some((attachment) => attachment.type === 'image') || undefined,
   };
 }
 

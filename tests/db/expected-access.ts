@@ -71,6 +71,8 @@ export const EXPECTED_ACCESS: Record<string, TableAccess> = {
   knowledge_term_stats: TENANT_SCOPED,
   livekit_webhook_events: TENANT_SCOPED,
   meeting_participants: TENANT_SCOPED,
+  // A visitor's image: written once, deleted with its conversation, never edited.
+  message_attachments: { app_tenant: ['DELETE', 'INSERT', 'SELECT'], policies: [TENANT_POLICY] },
   meetings: {
     app_tenant: READ_WRITE,
     // The reconciler lists running and recently ended meetings across tenants.

@@ -122,6 +122,19 @@ const FIXTURES: Record<string, Fixture> = {
     table: schema.messages,
     row: async (_db, p) => ({ tenantId: p.tenantId, sessionId: p.sessionId, role: 'user', content: 'Hello' }),
   },
+  message_attachments: {
+    table: schema.messageAttachments,
+    row: async (_db, p) => ({
+      tenantId: p.tenantId,
+      sessionId: p.sessionId,
+      messageId: randomUUID(),
+      mediaType: 'image/png',
+      width: 1,
+      height: 1,
+      byteSize: 5,
+      bytes: Buffer.from('image'),
+    }),
+  },
   knowledge_documents: {
     table: schema.knowledgeDocuments,
     row: async (_db, p) => ({ tenantId: p.tenantId, title: `Doc ${unique()}`, sourceType: 'text' }),

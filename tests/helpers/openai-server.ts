@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { readWebmAudio } from '@/lib/voice/webm';
 
 // A local server speaking the OpenAI HTTP API (the parts the product uses), so providers are
 // tested over real HTTP with real SDK clients. Scripted failures exercise retries.
@@ -92,7 +93,8 @@ export async function startOpenAiServer(
         return;
       }
       const text = options.transcribe?.(audio, fields.model ?? '') ?? '';
-      const seconds = Math.round(wavSeconds(audio) * 1000) / 1000;
+      // A browser's WebM/Opus clip or a WAV: its real length, as the service would bill it.
+      const seconds = Math.round((audio.subarray(0, 4).toString('hex') === '1a45dfa3' ? readWebmAudio(audio).seconds : wavSeconds(audio)) * 1000) / 1000;
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(
         JSON.stringify(

@@ -71,7 +71,25 @@ function MessageItem({ message }: { message: Message }) {
           </span>
         )}
       </div>
+      {message.metadata.voiceSeconds !== undefined && (
+        <p className="mb-1 text-xs text-slate-500" data-testid="voice-message">Spoken ({message.metadata.voiceSeconds.toFixed(1)} s); the text is its transcript</p>
+      )}
       <p className="text-sm whitespace-pre-wrap">{message.content}</p>
+      {message.attachments.filter((attachment) => attachment.type === 'image').map((attachment) => (
+        <a key={attachment.url} href={attachment.url} target="_blank" rel="noopener noreferrer" className="mt-2 inline-block">
+          {/* A members-only route (no image optimiser in between: it would fetch without the member's session). */}
+          {/* eslint-disable-next-line @next/next/no-img-element */}
+          <img
+            src={attachment.url}
+            alt={`Image the visitor attached${attachment.width ? ` (${attachment.width} × ${attachment.height} px)` : ''}`}
+            width={attachment.width}
+            height={attachment.height}
+            loading="lazy"
+            className="max-h-64 w-auto rounded border border-slate-200 dark:border-slate-700"
+            data-testid="message-image"
+          />
+        </a>
+      ))}
       {message.sources.length > 0 && (
         <ol className="mt-2 list-inside list-decimal text-xs text-slate-600 dark:text-slate-400" aria-label="Sources">
           {message.sources.map((source) => (

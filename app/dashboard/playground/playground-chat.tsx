@@ -64,7 +64,7 @@ export function PlaygroundChat({ personalities, initialPersonalityId }: { person
           update(key, () => ({ mode: event.mode, linkOrigins: event.linkOrigins }));
         } else if (event.type === 'sources') update(key, () => ({ sources: event.sources }));
         else if (event.type === 'text') update(key, (turn) => ({ answer: turn.answer + event.delta }));
-        else update(key, () => ({ answer: event.content, status: event.status, done: event }));
+        else if (event.type === 'done') update(key, () => ({ answer: event.content, status: event.status, done: event }));
       }
     } catch (error) {
       setTurns((current) => current.filter((turn) => turn.key !== key));

@@ -8,6 +8,7 @@ import { DOLLAR_AMOUNT_MESSAGE, dollarAmountPattern } from '@/lib/costs/fields';
 import { VISITOR_IDENTITY_MODES } from '@/db/schema';
 import { originListField } from '@/lib/origin-fields';
 import { DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR } from '@/lib/widget/client/types';
+import { MEDIA_LIMIT_BOUNDS } from '@/lib/widget/media/settings';
 
 export const MAX_STARTER_QUESTIONS = 4;
 
@@ -27,6 +28,16 @@ const optionalDollars = z
   .default('')
   .refine((value) => value === '' || dollarAmountPattern.test(value), DOLLAR_AMOUNT_MESSAGE)
   .transform((value) => value || undefined);
+
+const checkbox = z.string().optional().transform((value) => value === 'on');
+/** A whole number within `bounds`; empty: the default (lib/widget/media/settings.ts). */
+const optionalLimit = (bounds: { min: number; max: number }, what: string) =>
+  z
+    .string()
+    .trim()
+    .default('')
+    .refine((value) => value === '' || (/^\d+$/.test(value) && Number(value) >= bounds.min && Number(value) <= bounds.max), `${what}: a whole number from ${bounds.min} to ${bounds.max}, or empty for the default.`)
+    .transform((value) => (value === '' ? undefined : Number(value)));
 
 export const widgetSettingsInput = z.object({
   widgetId: widgetIdField,
@@ -51,6 +62,14 @@ export const widgetSettingsInput = z.object({
   dailySpendCapUsd: optionalDollars,
   visitorDailySpendCapUsd: optionalDollars,
   identityMode: z.enum(VISITOR_IDENTITY_MODES, { error: 'Choose anonymous, mixed or verified.' }).default('mixed'),
+  voiceInput: checkbox,
+  voiceReplies: checkbox,
+  // A speech service's voice name (OpenAI's, or an ElevenLabs voice id); empty: the deployment's TTS_VOICE.
+  voice: z.string().trim().max(64, 'At most 64 characters.').regex(/^[\w-]*$/, 'Letters, digits, - and _ only.').default(''),
+  imageAttachments: checkbox,
+  voiceClipsPerSession: optionalLimit(MEDIA_LIMIT_BOUNDS.voiceClipsPerSession, 'Voice messages per conversation'),
+  voiceSecondsPerDay: optionalLimit(MEDIA_LIMIT_BOUNDS.voiceSecondsPerDay, 'Voice seconds per conversation per day'),
+  imagesPerSession: optionalLimit(MEDIA_LIMIT_BOUNDS.imagesPerSession, 'Images per conversation'),
 });
 
 async function requireWidget(tx: Transaction, tenantId: string, widgetId: string) {
@@ -93,6 +112,13 @@ export const updateWidget = defineAction({
         starterQuestions: input.starterQuestions,
         dailySpendCapUsd: input.dailySpendCapUsd,
         visitorDailySpendCapUsd: input.visitorDailySpendCapUsd,
+        voiceInput: input.voiceInput,
+        voiceReplies: input.voiceReplies,
+        voice: input.voice || undefined,
+        imageAttachments: input.imageAttachments,
+        voiceClipsPerSession: input.voiceClipsPerSession,
+        voiceSecondsPerDay: input.voiceSecondsPerDay,
+        imagesPerSession: input.imagesPerSession,
       },
     });
     return { message: 'Widget saved. Embedded copies pick up the changes within a minute.' };

@@ -8,6 +8,7 @@ import { FormMessage } from '@/components/ui/form-message';
 import { SubmitButton } from '@/components/ui/submit-button';
 import { idleState } from '@/lib/actions/state';
 import { DEFAULT_VISITOR_DAILY_SPEND_USD, DEFAULT_WIDGET_DAILY_SPEND_USD } from '@/lib/costs/fields';
+import { MEDIA_LIMIT_DEFAULTS, OPENAI_VOICES } from '@/lib/widget/media/settings';
 import { createWidgetAction, updateWidgetAction } from './actions';
 
 export function CreateWidgetForm() {
@@ -71,7 +72,18 @@ type WidgetFields = {
   dailySpendCapUsd: string;
   visitorDailySpendCapUsd: string;
   identityMode: 'anonymous' | 'mixed' | 'verified';
+  /** Checkboxes: 'on' or ''. */
+  voiceInput: string;
+  voiceReplies: string;
+  voice: string;
+  imageAttachments: string;
+  voiceClipsPerSession: string;
+  voiceSecondsPerDay: string;
+  imagesPerSession: string;
 };
+
+/** Which services this deployment has for voice and images (a setting without its service does nothing). */
+export type MediaServices = { speechToText: boolean; textToSpeech: boolean; vision: boolean };
 
 /** The widget's settings with a live preview that follows every keystroke. */
 export function WidgetEditor({
@@ -79,7 +91,9 @@ export function WidgetEditor({
   personalities,
   workspaceDomains,
   readOnly,
+  mediaServices,
 }: {
+  mediaServices: MediaServices;
   widget: WidgetFields;
   personalities: Array<{ id: string; name: string; isDefault: boolean }>;
   workspaceDomains: string[];
@@ -182,6 +196,34 @@ export function WidgetEditor({
                 <TextInput {...bind('visitorDailySpendCapUsd')} inputMode="decimal" placeholder={DEFAULT_VISITOR_DAILY_SPEND_USD} errors={errors.visitorDailySpendCapUsd} hasHint />
               </Field>
             </div>
+            <fieldset className="flex flex-col gap-3 rounded-md border border-slate-200 p-3 dark:border-slate-800">
+              <legend className="px-1 text-sm font-medium">Voice and images</legend>
+              <Toggle name="voiceInput" checked={fields.voiceInput === 'on'} onChange={(on) => setFields((current) => ({ ...current, voiceInput: on ? 'on' : '' }))}
+                label="Voice messages: visitors hold the microphone button and speak"
+                note={mediaServices.speechToText ? undefined : 'No speech-to-text service is configured on this deployment (STT_* or OPENAI_API_KEY): the button stays hidden.'} />
+              <Toggle name="voiceReplies" checked={fields.voiceReplies === 'on'} onChange={(on) => setFields((current) => ({ ...current, voiceReplies: on ? 'on' : '' }))}
+                label="Spoken answers: answers to voice messages are read aloud as they stream"
+                note={mediaServices.textToSpeech ? undefined : 'No text-to-speech service is configured on this deployment (TTS_* or OPENAI_API_KEY).'} />
+              <Field label="Voice" name="voice" errors={errors.voice} hint="A voice of your speech service (OpenAI: alloy, nova, shimmer…; ElevenLabs: a voice id). Empty: the deployment’s default.">
+                <TextInput {...bind('voice')} list="widget-voices" maxLength={64} placeholder="Default voice" errors={errors.voice} hasHint />
+              </Field>
+              <datalist id="widget-voices">{OPENAI_VOICES.map((voice) => <option key={voice} value={voice} />)}</datalist>
+              <Toggle name="imageAttachments" checked={fields.imageAttachments === 'on'} onChange={(on) => setFields((current) => ({ ...current, imageAttachments: on ? 'on' : '' }))}
+                label="Images: visitors attach a screenshot or photo (PNG, JPEG, WebP; 5 MB) and the assistant looks at it"
+                note={mediaServices.vision ? undefined : 'No vision-capable model is configured on this deployment (VISION_MODEL or an OpenAI / Anthropic key).'} />
+              <div className="grid gap-4 sm:grid-cols-3">
+                <Field label="Voice messages per conversation" name="voiceClipsPerSession" errors={errors.voiceClipsPerSession}>
+                  <TextInput {...bind('voiceClipsPerSession')} inputMode="numeric" placeholder={String(MEDIA_LIMIT_DEFAULTS.voiceClipsPerSession)} errors={errors.voiceClipsPerSession} />
+                </Field>
+                <Field label="Voice seconds per conversation per day" name="voiceSecondsPerDay" errors={errors.voiceSecondsPerDay}>
+                  <TextInput {...bind('voiceSecondsPerDay')} inputMode="numeric" placeholder={String(MEDIA_LIMIT_DEFAULTS.voiceSecondsPerDay)} errors={errors.voiceSecondsPerDay} />
+                </Field>
+                <Field label="Images per conversation" name="imagesPerSession" errors={errors.imagesPerSession}>
+                  <TextInput {...bind('imagesPerSession')} inputMode="numeric" placeholder={String(MEDIA_LIMIT_DEFAULTS.imagesPerSession)} errors={errors.imagesPerSession} />
+                </Field>
+              </div>
+              <p className="text-xs text-slate-500">Every second of speech, every spoken answer and every image is billed and counts against the spend limits above and the workspace’s monthly cap.</p>
+            </fieldset>
           </fieldset>
           <FormMessage state={state} />
           {!readOnly && (
@@ -194,6 +236,18 @@ export function WidgetEditor({
       <Card title="Preview" className="lg:sticky lg:top-6 lg:self-start">
         <WidgetPreview fields={fields} />
       </Card>
+    </div>
+  );
+}
+
+function Toggle({ name, checked, onChange, label, note }: { name: string; checked: boolean; onChange: (on: boolean) => void; label: string; note?: string }) {
+  return (
+    <div>
+      <label className="flex items-start gap-2 text-sm">
+        <input type="checkbox" name={name} checked={checked} onChange={(event) => onChange(event.target.checked)} className="mt-0.5" />
+        <span>{label}</span>
+      </label>
+      {note && checked && <p className="mt-1 ml-6 text-xs text-amber-700 dark:text-amber-400">{note}</p>}
     </div>
   );
 }

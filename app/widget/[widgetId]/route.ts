@@ -3,6 +3,12 @@ import { resolvePublicWidget } from '@/db/queries/widgets';
 import { withSystem } from '@/db/withTenant';
 import { normalizeOriginPattern } from '@/lib/domains';
 import { chatFramePage, frameContentSecurityPolicy, noticeFramePage } from '@/lib/widget/frame-page';
+import { visionModel } from '@/lib/vision/ask';
+import { speechToTextConfig, textToSpeechConfig } from '@/lib/voice/config';
+import { CLIP_LIMITS } from '@/lib/widget/media/clip';
+import { IMAGE_LIMITS } from '@/lib/widget/media/image';
+import { widgetMedia } from '@/lib/widget/media/settings';
+import type { FrameMedia } from '@/lib/widget/client/types';
 import { isAllowedHostOrigin, publicWidgetConfig, WIDGET_LIMITS } from '@/lib/widget/public-api';
 
 export const dynamic = 'force-dynamic';
@@ -16,6 +22,8 @@ function html(status: number, body: string, frameAncestors: string) {
       'Cache-Control': 'no-store',
       'X-Content-Type-Options': 'nosniff',
       'Referrer-Policy': 'no-referrer',
+      // The chat may ask for the microphone (voice messages), nothing else.
+      'Permissions-Policy': 'microphone=(self), camera=(), geolocation=()',
     },
   });
 }
@@ -43,7 +51,20 @@ export async function GET(request: Request, { params }: { params: Promise<{ widg
       hostOrigin: origin,
       allowedOrigins: widget.allowedOrigins,
       messageMaxChars: WIDGET_LIMITS.messageMaxChars,
+      media: frameMedia(widget.settings),
     }),
     origin,
   );
+}
+
+/** What the chat offers: what the owner turned on, where this deployment has the service for it. */
+function frameMedia(settings: Parameters<typeof widgetMedia>[0]): FrameMedia {
+  const media = widgetMedia(settings);
+  return {
+    voiceInput: media.voiceInput && speechToTextConfig() !== undefined,
+    voiceReplies: media.voiceReplies && textToSpeechConfig() !== undefined,
+    images: media.images && visionModel() !== undefined,
+    maxClipSeconds: CLIP_LIMITS.maxSeconds,
+    maxImageBytes: IMAGE_LIMITS.maxBytes,
+  };
 }

@@ -4,11 +4,13 @@
 import { readReplyEvents } from '@/lib/chat/protocol';
 import { renderMarkdown, tenantLinkPolicy } from '@/lib/chat/markdown';
 import { sourceLabel } from '@/lib/chat/source-label';
+import type { AnswerPlayer, MediaHelpers, Recording } from './media';
 import {
   CLOSE_MESSAGE,
   type FrameBootstrap,
   type HandoffView,
   type LiveEvent,
+  MEDIA_GLOBAL,
   type StartedSession,
   VISITOR_MESSAGE,
   VISITOR_TOKEN_HEADER,
@@ -69,7 +71,15 @@ const status = element('div', { class: 'status', role: 'status', 'aria-live': 'a
 const form = element('form', { 'aria-label': 'Send a message' });
 const input = element('textarea', { id: 'message', rows: '1', maxlength: String(config.messageMaxChars), placeholder: 'Ask a question…', 'aria-label': 'Your message' });
 const sendButton = element('button', { type: 'submit', class: 'send', 'aria-label': 'Send' }, '➤');
-form.append(input, sendButton);
+// Voice and images, when the widget offers them (their code loads on first use: see ./media.ts).
+const micButton = element('button', { type: 'button', class: 'tool mic', 'aria-label': 'Record a voice message', 'aria-pressed': 'false', title: 'Hold to talk, or press to start and again to send' });
+micButton.innerHTML = '<svg viewBox="0 0 24 24" width="19" height="19" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linecap="round"><rect x="9" y="3" width="6" height="11" rx="3"/><path d="M5 11a7 7 0 0 0 14 0M12 18v3"/></svg>';
+const attachButton = element('button', { type: 'button', class: 'tool', 'aria-label': 'Attach an image', title: 'Attach an image (PNG, JPEG or WebP)' });
+attachButton.innerHTML = '<svg viewBox="0 0 24 24" width="19" height="19" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="2" stroke-linejoin="round"><rect x="3" y="5" width="18" height="14" rx="2"/><circle cx="9" cy="10" r="2"/><path d="M21 16l-5-5-8 8"/></svg>';
+const fileInput = element('input', { type: 'file', accept: 'image/png,image/jpeg,image/webp', hidden: '', tabindex: '-1', 'aria-hidden': 'true' });
+micButton.hidden = !config.media.voiceInput;
+attachButton.hidden = !config.media.images;
+form.append(fileInput, attachButton, micButton, input, sendButton);
 app.append(header, bar, log, starters, status, form);
 
 const linkPolicy = (sources: VisitorSource[]) => tenantLinkPolicy(config.allowedOrigins, sources.flatMap((source) => (source.url ? [source.url] : [])));
@@ -95,7 +105,11 @@ function bubble(role: 'user' | 'assistant', text?: string) {
 function showMessage(message: VisitorMessage) {
   if (shown.has(message.id)) return;
   shown.add(message.id);
-  if (message.role === 'user') bubble('user', message.content);
+  if (message.role === 'user') {
+    const { node } = bubble('user', message.content);
+    if (message.spoken) node.classList.add('spoken');
+    if (message.withImage) node.classList.add('with-image');
+  }
   else if (message.role === 'notice') {
     log.append(element('p', { class: 'note' }, message.content));
     scrollToEnd();
@@ -200,11 +214,12 @@ let token = storedToken.get();
 let visitorToken: string | null = new URLSearchParams(location.hash.slice(1)).get('vt');
 if (location.hash) history.replaceState(null, '', location.pathname + location.search);
 
-function call(path: string, init: RequestInit = {}) {
+function call(path: string, init: RequestInit = {}, contentType: string | null = 'application/json') {
   return fetch(`${api}/${path}`, {
     ...init,
     headers: {
-      'Content-Type': 'application/json',
+      // null: the body says (a form's boundary).
+      ...(contentType ? { 'Content-Type': contentType } : {}),
       ...(token ? { Authorization: `Bearer ${token}` } : {}),
       ...(visitorToken ? { [VISITOR_TOKEN_HEADER]: visitorToken } : {}),
     },
@@ -222,7 +237,7 @@ async function errorOf(response: Response): Promise<WidgetApiError> {
 function closeForGood(message: string) {
   announce(message);
   input.disabled = true;
-  sendButton.disabled = true;
+  sendButton.disabled = micButton.disabled = attachButton.disabled = true;
   showStarters(false);
 }
 
@@ -366,31 +381,49 @@ async function followLive() {
 
 let busy = false;
 
-async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
+/** What the visitor sends: typed text, a voice clip (its transcript comes back first) or an image. */
+type Outgoing = {
+  /** The visitor's bubble until the server has it (text, "voice message", the image). */
+  show: (body: HTMLElement) => void;
+  post: () => Promise<Response>;
+  /** A voice clip or an image the server refused is not the conversation's: its bubble goes. */
+  dropOnRefusal?: boolean;
+};
+
+const send = (text: string) => {
   const content = text.trim();
-  if (!content || busy) return;
+  if (!content) return;
+  return exchange({ show: (body) => (body.textContent = content), post: () => call('messages', { method: 'POST', body: JSON.stringify({ content }) }) });
+};
+
+async function exchange(outgoing: Outgoing, isRetryAfterExpiry = false): Promise<void> {
+  if (busy) return;
   busy = true;
-  sendButton.disabled = true;
+  sendButton.disabled = micButton.disabled = attachButton.disabled = true;
   status.textContent = '';
   showStarters(false);
-  const question = isRetryAfterExpiry ? undefined : bubble('user', content);
+  const question = isRetryAfterExpiry ? undefined : bubble('user');
+  if (question) outgoing.show(question.body);
   const answer = bubble('assistant');
   answer.node.setAttribute('aria-busy', 'true');
   answer.body.innerHTML = '<span class="typing" aria-hidden="true"><i></i><i></i><i></i></span><span class="sr">The assistant is typing</span>';
   const retry = () => {
     question?.node.remove();
-    void send(content);
+    void exchange(outgoing);
   };
+  let voice: AnswerPlayer | undefined;
   try {
     if (!token && !(await startSession(retry))) {
       answer.node.remove();
       return;
     }
-    const response = await call('messages', { method: 'POST', body: JSON.stringify({ content }) });
+    const response = await outgoing.post();
     if (response.status === 202) {
       // A person has (or is about to take) the conversation: it went to the team, the assistant stays silent.
       answer.node.remove();
-      shown.add(((await response.json()) as { message: VisitorMessage }).message.id);
+      const { message } = (await response.json()) as { message: VisitorMessage };
+      shown.add(message.id);
+      if (question) question.body.textContent = message.content;
       await refreshHandoff();
       return;
     }
@@ -402,8 +435,9 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
         token = null;
         storedToken.set(null);
         busy = false;
-        return send(content, true);
+        return exchange(outgoing, true);
       }
+      if (outgoing.dropOnRefusal) question?.node.remove();
       showRefusal(refusal, retry);
       return;
     }
@@ -412,7 +446,17 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
     let frame = 0;
     for await (const event of readReplyEvents(response.body!)) {
       if (event.type === 'sources') sources = event.sources;
-      else if (event.type === 'text') {
+      else if (event.type === 'transcript') {
+        // What was heard is always shown: the visitor can see it was understood.
+        if (question) {
+          question.body.textContent = event.text;
+          question.node.classList.add('spoken');
+        }
+      } else if (event.type === 'audio') {
+        voice ??= (await loadMedia()).player();
+        speaking = voice;
+        voice.enqueue(event.data);
+      } else if (event.type === 'text') {
         streamed += event.delta;
         // Re-rendered at most once a frame, however fast the deltas arrive.
         cancelAnimationFrame(frame);
@@ -423,6 +467,7 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
         cancelAnimationFrame(frame);
         void refreshHandoff();
         renderAnswer(answer.node, answer.body, { id: event.messageId, content: event.content, sources, feedback: null, status: event.status });
+        answer.node.removeAttribute('aria-busy');
         if (event.status === 'failed') announce('The assistant could not answer this time.', retry);
       }
     }
@@ -434,9 +479,127 @@ async function send(text: string, isRetryAfterExpiry = false): Promise<void> {
   } finally {
     answer.node.removeAttribute('aria-busy');
     busy = false;
-    sendButton.disabled = input.disabled;
+    sendButton.disabled = micButton.disabled = attachButton.disabled = input.disabled;
   }
 }
+
+// ---- Voice and images (loaded on first use) ----
+let media: Promise<MediaHelpers> | undefined;
+function loadMedia(): Promise<MediaHelpers> {
+  return (media ??= new Promise<MediaHelpers>((resolve, reject) => {
+    const script = element('script', { src: '/widget-media.js' });
+    script.onload = () => resolve((window as unknown as Record<string, MediaHelpers>)[MEDIA_GLOBAL]!);
+    script.onerror = () => {
+      media = undefined;
+      reject(new Error('Voice and images could not be loaded. Please try again.'));
+    };
+    document.head.append(script);
+  }));
+}
+
+/** The answer being spoken, stopped when the visitor starts talking again. */
+let speaking: AnswerPlayer | undefined;
+let voiceState: 'idle' | 'starting' | 'recording' = 'idle';
+let recording: Recording | undefined;
+let stopWhenStarted = false;
+
+function setRecording(on: boolean) {
+  micButton.setAttribute('aria-pressed', String(on));
+  micButton.setAttribute('aria-label', on ? 'Stop recording and send' : 'Record a voice message');
+  micButton.classList.toggle('on', on);
+}
+
+async function startVoice() {
+  if (voiceState !== 'idle' || busy) return;
+  voiceState = 'starting';
+  speaking?.stop();
+  try {
+    recording = await (await loadMedia()).record({ maxSeconds: config.media.maxClipSeconds, onLimit: () => void stopVoice() });
+  } catch (error) {
+    voiceState = 'idle';
+    stopWhenStarted = false;
+    return announce(error instanceof Error ? error.message : 'The microphone could not be started.');
+  }
+  voiceState = 'recording';
+  setRecording(true);
+  announce(`Recording (up to ${config.media.maxClipSeconds} seconds). Press the microphone again to send.`, undefined, 'info');
+  if (stopWhenStarted) void stopVoice();
+}
+
+async function stopVoice() {
+  if (voiceState === 'starting') {
+    stopWhenStarted = true;
+    return;
+  }
+  if (voiceState !== 'recording' || !recording) return;
+  const current = recording;
+  recording = undefined;
+  voiceState = 'idle';
+  stopWhenStarted = false;
+  setRecording(false);
+  announce('Sending your voice message…', undefined, 'info');
+  const clip = await current.stop();
+  const speak = config.media.voiceReplies ? '' : '?speak=0';
+  await exchange({
+    show: (body) => {
+      body.textContent = 'Voice message…';
+      body.parentElement!.classList.add('spoken');
+    },
+    post: () => call(`voice${speak}`, { method: 'POST', body: clip.blob }, clip.type),
+    dropOnRefusal: true,
+  });
+}
+
+// Push to talk: hold the button (pointer), or press it once to start and again to send
+// (pointer or keyboard: Enter and Space click a button).
+const HOLD_MS = 400;
+let pressedAt = 0;
+let ignoreClick = false;
+micButton.addEventListener('pointerdown', (event) => {
+  if (event.button !== 0 || voiceState !== 'idle') return;
+  pressedAt = Date.now();
+  ignoreClick = true;
+  void startVoice();
+});
+micButton.addEventListener('pointerup', () => {
+  if (pressedAt && Date.now() - pressedAt > HOLD_MS) void stopVoice();
+  pressedAt = 0;
+});
+micButton.addEventListener('click', () => {
+  if (ignoreClick) {
+    ignoreClick = false;
+    return;
+  }
+  if (voiceState === 'idle') void startVoice();
+  else void stopVoice();
+});
+
+attachButton.addEventListener('click', () => fileInput.click());
+fileInput.addEventListener('change', () => {
+  const file = fileInput.files?.[0];
+  fileInput.value = '';
+  if (!file) return;
+  if (!['image/png', 'image/jpeg', 'image/webp'].includes(file.type)) return announce('Attach a PNG, JPEG or WebP image.');
+  if (file.size > config.media.maxImageBytes) return announce(`Images can be at most ${Math.round(config.media.maxImageBytes / 1048576)} MB.`);
+  // The question typed so far goes with the image.
+  const content = input.value.trim();
+  input.value = '';
+  const preview = URL.createObjectURL(file);
+  void exchange({
+    show: (body) => {
+      const image = element('img', { src: preview, alt: 'Your image', class: 'shot' });
+      body.append(image);
+      if (content) body.append(element('p', {}, content));
+    },
+    post: () => {
+      const upload = new FormData();
+      upload.set('image', file, file.name);
+      if (content) upload.set('content', content);
+      return call('images', { method: 'POST', body: upload }, null);
+    },
+    dropOnRefusal: true,
+  });
+});
 
 async function loadHistory() {
   live?.abort();
@@ -510,10 +673,21 @@ window.addEventListener('message', (event) => {
   storedToken.set(null);
   status.textContent = '';
   input.disabled = false;
-  sendButton.disabled = false;
+  sendButton.disabled = micButton.disabled = attachButton.disabled = false;
   void loadHistory();
 });
-const close = () => parent.postMessage(CLOSE_MESSAGE, config.hostOrigin);
+const close = () => {
+  // Closing the chat stops the microphone and the spoken answer: nothing records or talks unseen.
+  recording?.cancel();
+  recording = undefined;
+  if (voiceState === 'recording') {
+    voiceState = 'idle';
+    setRecording(false);
+    status.textContent = '';
+  }
+  speaking?.stop();
+  parent.postMessage(CLOSE_MESSAGE, config.hostOrigin);
+};
 closeButton.addEventListener('click', close);
 document.addEventListener('keydown', (event) => {
   if (event.key === 'Escape') close();

@@ -58,7 +58,8 @@ function mount(config: WidgetPublicConfig, appOrigin: string) {
       // (frame-ancestors); it also learns from it where it is embedded.
       // The visitor token rides in the fragment, which the browser never sends to a server.
       frame.src = `${appOrigin}/widget/${encodeURIComponent(config.id)}?origin=${encodeURIComponent(location.origin)}${visitorToken ? `#vt=${encodeURIComponent(visitorToken)}` : ''}`;
-      frame.allow = 'clipboard-write';
+      // The microphone, for voice messages (the chat asks the visitor only when they press it).
+      frame.allow = 'clipboard-write; microphone';
       root.appendChild(frame);
     }
     if (frame) frame.hidden = !open;

@@ -23,7 +23,14 @@ export type FrameBootstrap = WidgetPublicConfig & {
   hostOrigin: string;
   allowedOrigins: string[];
   messageMaxChars: number;
+  media: FrameMedia;
 };
+
+/** Voice and images in the chat: on only when the owner turned them on and the service exists. */
+export type FrameMedia = { voiceInput: boolean; voiceReplies: boolean; images: boolean; maxClipSeconds: number; maxImageBytes: number };
+
+/** The lazily loaded voice and image helpers (public/widget-media.js) register themselves here. */
+export const MEDIA_GLOBAL = '__assistantWidgetMedia';
 
 export type VisitorSource = { index: number; title: string; headingPath: string[]; url?: string };
 
@@ -39,6 +46,9 @@ export type VisitorMessage = {
   status: 'pending' | 'streaming' | 'complete' | 'failed';
   sources: VisitorSource[];
   feedback: 1 | -1 | null;
+  /** A visitor's message that was spoken (its text is the transcript), or that carried an image. */
+  spoken?: true;
+  withImage?: true;
 };
 
 export type StartedSession = { sessionId: string; token: string; resumed?: boolean };

@@ -5,11 +5,13 @@ import { z } from 'zod';
 import { ActionForm } from '@/components/action-form';
 import { Card } from '@/components/ui/card';
 import { SubmitButton } from '@/components/ui/submit-button';
+import { getSessionCostsByService } from '@/db/queries/attachments';
 import { getConversation, listSessionMessages } from '@/db/queries/conversations';
 import { getLatestHandoff, listConversationEvents } from '@/db/queries/handoffs';
 import { getVisitorById } from '@/db/queries/visitors';
 import { can } from '@/lib/auth/permissions';
 import { withDashboardTenant } from '@/lib/auth/session';
+import { SERVICE_LABELS } from '@/lib/costs/services';
 import { formatUsdExact } from '@/lib/format';
 import { deleteConversationAction } from '../actions';
 import { SourceBadge } from '../source-badge';
@@ -31,12 +33,13 @@ export default async function ConversationPage({ params }: { params: Promise<{ s
       events: await listConversationEvents(tx, context.tenantId, sessionId),
       visitor: conversation.session.visitorId ? await getVisitorById(tx, context.tenantId, conversation.session.visitorId) : undefined,
       handoff: await getLatestHandoff(tx, context.tenantId, sessionId),
+      costs: await getSessionCostsByService(tx, context.tenantId, sessionId),
       role: context.role,
     };
   });
   // Another tenant's conversation looks exactly like one that does not exist.
   if (!data) notFound();
-  const { session, widgetName, messages, events, visitor, handoff, role } = data;
+  const { session, widgetName, messages, events, visitor, handoff, costs, role } = data;
   const answers = messages.filter((message) => message.role === 'assistant' && message.metadata.latencyMs !== undefined);
   const averageLatency = answers.length ? Math.round(answers.reduce((sum, message) => sum + message.metadata.latencyMs!, 0) / answers.length) : undefined;
 
@@ -52,6 +55,14 @@ export default async function ConversationPage({ params }: { params: Promise<{ s
           <div><dt className="text-slate-500">Messages</dt><dd>{session.messageCount}</dd></div>
           <div><dt className="text-slate-500">Cost</dt><dd>{formatUsdExact(session.costUsd)}</dd></div>
           <div><dt className="text-slate-500">Average reply time</dt><dd>{averageLatency !== undefined ? `${averageLatency} ms` : '—'}</dd></div>
+          {costs.length > 0 && (
+            <div className="sm:col-span-4" data-testid="conversation-costs">
+              <dt className="inline text-slate-500">Cost by service: </dt>
+              <dd className="inline">
+                {costs.map((cost) => `${SERVICE_LABELS[cost.service]} ${formatUsdExact(cost.costUsd)}${cost.unit && cost.unit !== 'tokens' ? ` (${Number(cost.units)} ${cost.unit})` : ''}`).join(' · ')}
+              </dd>
+            </div>
+          )}
           {session.metadata.pageUrl && <div className="sm:col-span-4"><dt className="inline text-slate-500">Page: </dt><dd className="inline break-all">{session.metadata.pageUrl}</dd></div>}
         </dl>
       </div>

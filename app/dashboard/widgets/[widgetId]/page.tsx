@@ -1,3 +1,5 @@
+import { visionModel } from '@/lib/vision/ask';
+import { speechToTextConfig, textToSpeechConfig } from '@/lib/voice/config';
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { notFound } from 'next/navigation';
@@ -70,7 +72,15 @@ export default async function WidgetPage({ params }: { params: Promise<{ widgetI
           dailySpendCapUsd: widget.settings.dailySpendCapUsd ?? '',
           visitorDailySpendCapUsd: widget.settings.visitorDailySpendCapUsd ?? '',
           identityMode: widget.identityMode,
+          voiceInput: widget.settings.voiceInput ? 'on' : '',
+          voiceReplies: widget.settings.voiceReplies ? 'on' : '',
+          voice: widget.settings.voice ?? '',
+          imageAttachments: widget.settings.imageAttachments ? 'on' : '',
+          voiceClipsPerSession: widget.settings.voiceClipsPerSession?.toString() ?? '',
+          voiceSecondsPerDay: widget.settings.voiceSecondsPerDay?.toString() ?? '',
+          imagesPerSession: widget.settings.imagesPerSession?.toString() ?? '',
         }}
+        mediaServices={{ speechToText: speechToTextConfig() !== undefined, textToSpeech: textToSpeechConfig() !== undefined, vision: visionModel() !== undefined }}
       />
 
       {manage && (
