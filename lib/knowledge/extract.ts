@@ -2,7 +2,6 @@ import 'server-only';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import mammoth from 'mammoth';
-import { createRequire } from 'node:module';
 import path from 'node:path';
 import { getDocumentProxy, getMeta, getResolvedPDFJS } from 'unpdf';
 import type { PDFDocumentProxy } from 'unpdf/pdfjs';
@@ -197,6 +196,9 @@ function extractHtml(html: string): { title?: string; text: string } {
  * unpdf would default to (they fail to load).
  */
 export function pdfEngineData(): { cMapUrl: string; cMapPacked: true; standardFontDataUrl: string } {
+  // Through getBuiltinModule: Next's bundler (this module also runs in the web process, for
+  // source syncs) would replace a visible createRequire(...).resolve(...) by a module id.
+  const { createRequire } = process.getBuiltinModule('node:module');
   const packageJson = createRequire(import.meta.url).resolve('pdfjs-dist/package.json');
   const root = path.dirname(packageJson);
   return { cMapUrl: `${root}/cmaps/`, cMapPacked: true, standardFontDataUrl: `${root}/standard_fonts/` };
