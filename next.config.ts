@@ -8,9 +8,18 @@ const nextConfig: NextConfig = {
   // PGlite loads its WebAssembly and extension bundles from its own package directory at run time.
   serverExternalPackages: ['@electric-sql/pglite', '@electric-sql/pglite-pgvector', 'postgres'],
   poweredByHeader: false,
-  // Read at run time, so the standalone trace must include them: migrations (db/client.ts) and
-  // the bundled extraction process (lib/knowledge/extract-isolated.ts).
-  outputFileTracingIncludes: { '/**': ['./migrations/**/*', './dist/extraction-child.mjs'] },
+  // Read at run time, so the standalone trace must include them: migrations (db/client.ts), the
+  // bundled extraction process (lib/knowledge/extract-isolated.ts) and the PDF character maps and
+  // standard fonts it reads from pdfjs-dist (pdfEngineData in lib/knowledge/extract.ts).
+  outputFileTracingIncludes: {
+    '/**': [
+      './migrations/**/*',
+      './dist/extraction-child.mjs',
+      './node_modules/pdfjs-dist/package.json',
+      './node_modules/pdfjs-dist/cmaps/**/*',
+      './node_modules/pdfjs-dist/standard_fonts/**/*',
+    ],
+  },
 };
 
 // The embeddable widget's loader and frame scripts are built outside Next's bundler (they must

@@ -761,7 +761,7 @@ export const knowledgeDocuments = pgTable(
     chunkCount: integer('chunk_count').notNull().default(0),
     tokenCount: integer('token_count').notNull().default(0),
     embeddingModel: text('embedding_model'),
-    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number; indexVersion?: number }>().notNull().default({}),
+    metadata: jsonb('metadata').$type<{ author?: string; pageCount?: number; skippedPages?: number[]; indexVersion?: number }>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

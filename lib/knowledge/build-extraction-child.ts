@@ -8,11 +8,12 @@ import { EXTRACTION_CHILD_BUNDLE, EXTRACTION_CHILD_SOURCE } from './extraction-c
 
 const root = path.resolve(import.meta.dirname, '../..');
 
-export async function buildExtractionChild({ watch = false } = {}): Promise<void> {
+/** `outfile` other than the default only for tests (tests/knowledge/extract-isolated.test.ts). */
+export async function buildExtractionChild({ watch = false, outfile = path.join(root, EXTRACTION_CHILD_BUNDLE) } = {}): Promise<void> {
   const esbuild = await import('esbuild');
   const options: BuildOptions = {
     entryPoints: [path.join(root, EXTRACTION_CHILD_SOURCE)],
-    outfile: path.join(root, EXTRACTION_CHILD_BUNDLE),
+    outfile,
     bundle: true,
     platform: 'node',
     format: 'esm',

@@ -2,7 +2,9 @@ import 'server-only';
 import { Readability } from '@mozilla/readability';
 import { parseHTML } from 'linkedom';
 import mammoth from 'mammoth';
-import { extractText, getDocumentProxy, getMeta } from 'unpdf';
+import path from 'node:path';
+import { getDocumentProxy, getMeta, getResolvedPDFJS } from 'unpdf';
+import type { PDFDocumentProxy } from 'unpdf/pdfjs';
 import { assertZipExpandsWithin, ZipExpansionError, ZipFormatError } from './zip-guard';
 import { markdownTitle } from './chunking';
 
@@ -12,7 +14,14 @@ import { markdownTitle } from './chunking';
 
 export type DocumentType = 'pdf' | 'docx' | 'html' | 'markdown' | 'text';
 
-export type ExtractedDocument = { type: DocumentType; title?: string; text: string; pageCount?: number };
+export type ExtractedDocument = {
+  type: DocumentType;
+  title?: string;
+  text: string;
+  pageCount?: number;
+  /** PDF pages (1-based) that could not be read and were left out; see skippedPagesNote. */
+  skippedPages?: number[];
+};
 
 /** A file that cannot be indexed, with a reason a person understands. Never retried. */
 export class ExtractionError extends Error {
@@ -178,21 +187,150 @@ function extractHtml(html: string): { title?: string; text: string } {
   return { title, text };
 }
 
-async function extractPdf(bytes: Uint8Array): Promise<{ title?: string; text: string; pageCount: number }> {
-  let pdf;
+/**
+ * Where pdf.js finds the character maps of CJK fonts that are not embedded (without them such
+ * text comes out empty) and the data of the standard 14 fonts: the pdfjs-dist package, the same
+ * pdf.js version unpdf bundles, resolved at run time from this module, in the extraction process
+ * (the TypeScript source under tsx, or dist/extraction-child.mjs after `next build`). Plain
+ * directory paths: in Node, pdf.js reads them with fs, which does not take the file:// addresses
+ * unpdf would default to (they fail to load).
+ */
+export function pdfEngineData(): { cMapUrl: string; cMapPacked: true; standardFontDataUrl: string } {
+  // Through getBuiltinModule: Next's bundler (this module also runs in the web process, for
+  // source syncs) would replace a visible createRequire(...).resolve(...) by a module id.
+  const { createRequire } = process.getBuiltinModule('node:module');
+  const packageJson = createRequire(import.meta.url).resolve('pdfjs-dist/package.json');
+  const root = path.dirname(packageJson);
+  return { cMapUrl: `${root}/cmaps/`, cMapPacked: true, standardFontDataUrl: `${root}/standard_fonts/` };
+}
+
+type PdfAnnotation = {
+  subtype?: string;
+  contentsObj?: { str?: string };
+  fieldType?: string;
+  fieldValue?: unknown;
+  password?: boolean;
+  alternativeText?: string;
+  options?: { exportValue?: string; displayValue?: string }[];
+};
+
+/**
+ * Text a page carries outside its content stream: comments (the /Contents of text, free-text
+ * and other markup annotations; a popup only repeats its parent's) and the values of filled-in
+ * form fields (text fields and chosen list items, labelled with the field's tooltip when it has
+ * one; never password fields, nor checkboxes, whose values are only "Yes"/"Off").
+ */
+function annotationText(annotations: PdfAnnotation[]): string[] {
+  const lines: string[] = [];
+  for (const annotation of annotations) {
+    if (annotation.subtype === 'Widget') {
+      let values: string[] = [];
+      if (annotation.fieldType === 'Tx' && !annotation.password) values = [annotation.fieldValue].flat().map(String);
+      if (annotation.fieldType === 'Ch') {
+        values = [annotation.fieldValue].flat().map((value) => annotation.options?.find((option) => option.exportValue === value)?.displayValue ?? String(value));
+      }
+      const value = values.map((text) => text.trim()).filter(Boolean).join(', ');
+      const label = annotation.alternativeText?.trim();
+      if (value) lines.push(label ? `${label}: ${value}` : value);
+    } else if (annotation.subtype !== 'Popup' && annotation.contentsObj?.str?.trim()) {
+      lines.push(annotation.contentsObj.str.trim());
+    }
+  }
+  return [...new Set(lines)];
+}
+
+/** "Page 3", "Pages 3 and 7", "Pages 2–4, 9 and 12": runs of consecutive pages as ranges. */
+function pageList(pages: number[]): string {
+  const runs: string[] = [];
+  for (let i = 0; i < pages.length; i++) {
+    let end = i;
+    while (end + 1 < pages.length && pages[end + 1] === pages[end]! + 1) end++;
+    runs.push(end > i ? `${pages[i]}–${pages[end]}` : String(pages[i]));
+    i = end;
+  }
+  const list = runs.length > 1 ? `${runs.slice(0, -1).join(', ')} and ${runs.at(-1)}` : runs[0]!;
+  return `${pages.length > 1 ? 'Pages' : 'Page'} ${list}`;
+}
+
+/** The note a document keeps when some of its PDF pages could not be read. */
+export function skippedPagesNote(pages: number[]): string {
+  return `${pageList(pages)} could not be read and ${pages.length > 1 ? 'were' : 'was'} skipped.`;
+}
+
+/** Whether any page paints an image: a PDF of scanned pages, as opposed to one of drawings only. */
+async function hasImages(pdf: PDFDocumentProxy, pageNumbers: number[]): Promise<boolean> {
+  const { OPS } = await getResolvedPDFJS();
+  const imageOperators = new Set<number>([
+    OPS.paintImageXObject,
+    OPS.paintImageXObjectRepeat,
+    OPS.paintInlineImageXObject,
+    OPS.paintInlineImageXObjectGroup,
+    OPS.paintImageMaskXObject,
+    OPS.paintImageMaskXObjectGroup,
+    OPS.paintImageMaskXObjectRepeat,
+    OPS.paintSolidColorImageMask,
+  ]);
+  for (const pageNumber of pageNumbers) {
+    try {
+      const page = await pdf.getPage(pageNumber);
+      const { fnArray } = await page.getOperatorList();
+      page.cleanup();
+      if (fnArray.some((operator) => imageOperators.has(operator))) return true;
+    } catch {
+      // A page that cannot be drawn says nothing either way.
+    }
+  }
+  return false;
+}
+
+async function extractPdf(bytes: Uint8Array): Promise<{ title?: string; text: string; pageCount: number; skippedPages?: number[] }> {
+  let pdf: PDFDocumentProxy;
   try {
-    pdf = await getDocumentProxy(new Uint8Array(bytes));
+    pdf = await getDocumentProxy(new Uint8Array(bytes), pdfEngineData());
   } catch (error) {
     const name = (error as { name?: string }).name;
     if (name === 'PasswordException') throw new ExtractionError('This PDF is encrypted with a password. Upload an unprotected copy.');
     throw new ExtractionError('This PDF is damaged and cannot be read.');
   }
   try {
-    const { totalPages, text } = await extractText(pdf, { mergePages: false });
+    const pageCount = pdf.numPages;
+    const pages: string[] = [];
+    const readPages: number[] = [];
+    const skippedPages: number[] = [];
+    let firstPageError: unknown;
+    // One page at a time, each on its own: a page that cannot be read (a broken cross-reference
+    // entry, a damaged content stream) costs that page, not the document.
+    for (let pageNumber = 1; pageNumber <= pageCount; pageNumber++) {
+      try {
+        const page = await pdf.getPage(pageNumber);
+        const content = await page.getTextContent();
+        const text = content.items.map((item) => ('str' in item ? item.str + (item.hasEOL ? '\n' : '') : '')).join('');
+        const annotations = annotationText(await page.getAnnotations().catch(() => []));
+        page.cleanup();
+        pages.push([text.replace(/[ \t]+\n/g, '\n').trim(), ...annotations].filter(Boolean).join('\n\n'));
+        readPages.push(pageNumber);
+      } catch (error) {
+        firstPageError ??= error;
+        skippedPages.push(pageNumber);
+      }
+    }
+    if (pageCount > 0 && skippedPages.length === pageCount) {
+      // A stack overflow keeps its own reason (extraction-child.ts: "nested too deeply").
+      if (/Maximum call stack size exceeded/.test(String((firstPageError as Error)?.message))) throw firstPageError;
+      throw new ExtractionError(`This PDF is damaged: ${pageCount === 1 ? 'its page could not be read' : `none of its ${pageCount} pages could be read`}.`);
+    }
+    const text = pages.filter(Boolean).join('\n\n');
+    if (!text.replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '').trim()) {
+      const skipped = skippedPages.length ? ` ${skippedPagesNote(skippedPages)}` : '';
+      throw new ExtractionError(
+        (await hasImages(pdf, readPages))
+          ? `No text found in this PDF: its pages are images only (scanned?), and text recognition (OCR) is not supported. Upload a PDF with a text layer.${skipped}`
+          : `This PDF has no extractable text: its pages hold no text and no images (only drawings, or text turned into outlines).${skipped}`,
+      );
+    }
     const meta = await getMeta(pdf).catch(() => undefined);
     const info = meta?.info as { Title?: string } | undefined;
-    const pages = (text as string[]).map((page) => page.replace(/[ \t]+\n/g, '\n').trim()).filter(Boolean);
-    return { title: info?.Title?.trim() || undefined, text: pages.join('\n\n'), pageCount: totalPages };
+    return { title: info?.Title?.trim() || undefined, text, pageCount, ...(skippedPages.length ? { skippedPages } : {}) };
   } finally {
     await pdf.destroy();
   }
@@ -228,7 +366,7 @@ async function extractDocx(bytes: Uint8Array): Promise<{ text: string }> {
 export async function extractDocument(bytes: Uint8Array, fileName = ''): Promise<ExtractedDocument> {
   if (bytes.length === 0) throw new ExtractionError('The file is empty.');
   const type = detectType(bytes, fileName);
-  let result: { title?: string; text: string; pageCount?: number };
+  let result: Omit<ExtractedDocument, 'type'>;
   switch (type) {
     case 'pdf':
       result = await extractPdf(bytes);
@@ -251,10 +389,7 @@ export async function extractDocument(bytes: Uint8Array, fileName = ''): Promise
     .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/g, '')
     .replace(/\n{3,}/g, '\n\n')
     .trim();
-  if (!text) {
-    throw new ExtractionError(
-      type === 'pdf' ? 'No text found in this PDF. It may be scanned images; text recognition (OCR) is not supported.' : 'No text found in this file.',
-    );
-  }
-  return { type, title: result.title, text, pageCount: result.pageCount };
+  // A PDF without text has already been told apart (images only, or drawings only) by extractPdf.
+  if (!text) throw new ExtractionError('No text found in this file.');
+  return { type, title: result.title, text, pageCount: result.pageCount, ...(result.skippedPages ? { skippedPages: result.skippedPages } : {}) };
 }

@@ -4,7 +4,7 @@ import { withTenantId } from '@/db/withTenant';
 import { recordEmbeddingCost } from '@/lib/costs/events';
 import { chunkMarkdown } from './chunking';
 import { configuredEmbedder, type Embedder } from './embedders';
-import { ExtractionError, mimeTypeOf } from './extract';
+import { ExtractionError, mimeTypeOf, skippedPagesNote } from './extract';
 import { extractDocumentIsolated } from './extract-isolated';
 import { fetchPage } from './fetch-url';
 import { getEnv } from '@/lib/env';
@@ -66,6 +66,9 @@ export async function ingestDocument(
   let text = document.content ?? '';
   let title = document.title;
   let pageCount: number | undefined;
+  // PDF pages that could not be read. Kept in the metadata: a re-index of text already
+  // extracted (the bytes are dropped after extraction) still shows which pages are missing.
+  let skippedPages = document.metadata.skippedPages;
   // Web pages are fetched (again, on re-index) by the worker, never by the request handler.
   const importsPage = !source && document.sourceType === 'url' && !!document.sourceUrl;
   if (source || importsPage) {
@@ -75,6 +78,7 @@ export async function ingestDocument(
       const extracted = await extractDocumentIsolated(bytes, document.fileName ?? '');
       text = extracted.text;
       pageCount = extracted.pageCount;
+      skippedPages = extracted.skippedPages;
       // A title from inside the file beats the file name.
       const untitled = document.fileName ? title === defaultTitle(document.fileName) : title === document.sourceUrl;
       if (extracted.title && untitled) title = extracted.title.slice(0, 200);
@@ -133,11 +137,11 @@ export async function ingestDocument(
     await updateDocument(tx, tenantId, documentId, {
       status: 'ready',
       progress: 100,
-      statusReason: null,
+      statusReason: skippedPages?.length ? skippedPagesNote(skippedPages) : null,
       chunkCount: chunks.length,
       tokenCount: chunks.reduce((sum, chunk) => sum + chunk.tokenCount, 0),
       embeddingModel: embedder.model,
-      metadata: { ...document.metadata, ...(pageCount ? { pageCount } : {}), indexVersion: INDEX_VERSION },
+      metadata: { ...document.metadata, ...(pageCount ? { pageCount } : {}), skippedPages, indexVersion: INDEX_VERSION },
     });
     return true;
   });

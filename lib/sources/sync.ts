@@ -23,7 +23,7 @@ import type { Source, SourcePage, SourceSync } from '@/db/schema';
 import { type Transaction, withTenantId } from '@/db/withTenant';
 import { getEnv } from '@/lib/env';
 import { configuredEmbedder, type Embedder } from '@/lib/knowledge/embedders';
-import { ExtractionError, extractDocument } from '@/lib/knowledge/extract';
+import { ExtractionError, extractDocument, skippedPagesNote } from '@/lib/knowledge/extract';
 import { type FetchedPage, type FetchLimits, fetchPage } from '@/lib/knowledge/fetch-url';
 import { ingestDocument } from '@/lib/knowledge/ingest';
 import { readPageSignals } from './html';
@@ -282,10 +282,12 @@ class Crawl {
     }
     const contentHash = sha256(extracted.text);
     const title = (extracted.title || finalUrl).slice(0, 200);
+    // A PDF some of whose pages could not be read is indexed without them, and says so.
+    const note = extracted.skippedPages ? skippedPagesNote(extracted.skippedPages) : null;
     const validators = { etag: fetched.headers.etag ?? null, lastModified: fetched.headers['last-modified'] ?? null };
 
     if (page.documentId && contentHash === page.contentHash) {
-      return this.finish(page, { ...validators, status: page.status === 'review' ? 'review' : 'active', statusReason: null, missCount: 0, title }, { pagesUnchanged: 1 });
+      return this.finish(page, { ...validators, status: page.status === 'review' ? 'review' : 'active', statusReason: note, missCount: 0, title }, { pagesUnchanged: 1 });
     }
     if (contentHash === page.rejectedHash) {
       return this.finish(page, { status: page.documentId ? 'active' : 'excluded', statusReason: 'This version was rejected in review.', missCount: 0 }, { pagesUnchanged: 1 });
@@ -308,7 +310,7 @@ class Crawl {
     const documentId = await this.tx((tx) => indexTarget(tx, this.tenantId, this.source, page, { title, url: page.url, text: extracted.text }));
     const outcome = await ingestDocument(this.tenantId, documentId, this.runtime.embedder);
     if (outcome.status === 'failed') return { ...(await this.finish(page, { status: 'failed', statusReason: outcome.reason }, { pagesFailed: 1 })), problem: outcome.reason };
-    return this.finish(page, { ...validators, contentHash, documentId, status: 'active', statusReason: null, missCount: 0, title, lastChangedAt: new Date() }, counters);
+    return this.finish(page, { ...validators, contentHash, documentId, status: 'active', statusReason: note, missCount: 0, title, lastChangedAt: new Date() }, counters);
   }
 
   /**

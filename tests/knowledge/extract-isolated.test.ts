@@ -1,5 +1,8 @@
+import { fork } from 'node:child_process';
+import { rm } from 'node:fs/promises';
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { closeDatabase, type Database, getDatabase } from '@/db/client';
@@ -12,7 +15,8 @@ import { extractDocumentIsolated } from '@/lib/knowledge/extract-isolated';
 import { localEmbedder } from '@/lib/knowledge/embedders';
 import { ingestDocument } from '@/lib/knowledge/ingest';
 import { createTeam } from '../helpers/team';
-import { buildDeeplyNestedPdf, buildDocx, buildDocxBomb } from './fixtures';
+import { buildExtractionChild } from '@/lib/knowledge/build-extraction-child';
+import { buildCjkPdf, buildDeeplyNestedPdf, buildDocx, buildDocxBomb, buildPdfWithBrokenPages } from './fixtures';
 
 // Hostile documents are read in a child process: they end as failed with an honest reason, and
 // this process (the web server, in production) keeps answering while they are being read.
@@ -50,6 +54,31 @@ describe('extraction in a child process', () => {
   it('reads an ordinary DOCX', async () => {
     const { text } = await extractDocumentIsolated(await buildDocx(), 'policy.docx');
     expect(text).toContain('# Warranty policy');
+  });
+
+  it('reads a PDF page by page, with CJK character maps found from the extraction process', async () => {
+    const japanese = await extractDocumentIsolated(buildCjkPdf('japanese', ['返品は三十日以内に受け付けます。']), 'ja.pdf');
+    expect(japanese.text).toContain('返品は三十日以内に受け付けます。');
+    const broken = await extractDocumentIsolated(buildPdfWithBrokenPages(['Page one.', 'Page two.'], [1]), 'broken.pdf');
+    expect(broken).toMatchObject({ text: 'Page two.', skippedPages: [1] });
+  });
+
+  it("works as the bundle `next build` makes (dist/), finding pdf.js's character maps from there", async () => {
+    // Beside the real bundle, so pdfjs-dist is resolved from the same place as in production.
+    const bundle = path.resolve('dist', `extraction-child.test-${process.pid}.mjs`);
+    await buildExtractionChild({ outfile: bundle });
+    try {
+      const child = fork(bundle, [], { serialization: 'advanced', stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+      const reply = await new Promise<{ ok: boolean; result?: { text: string } }>((resolve, reject) => {
+        child.once('message', resolve);
+        child.once('error', reject);
+        child.send({ bytes: buildCjkPdf('korean', ['반품은 삼십일 이내에 가능합니다.']), fileName: 'ko.pdf' });
+      });
+      expect(reply.ok).toBe(true);
+      expect(reply.result!.text.replace(/\s+/g, '')).toContain('반품은삼십일이내에가능합니다.');
+    } finally {
+      await rm(bundle, { force: true });
+    }
   });
 
   it.each([

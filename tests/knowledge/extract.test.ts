@@ -60,7 +60,7 @@ describe('extraction', () => {
     ['an empty file', new Uint8Array(), /empty/],
     ['a corrupt PDF', encode('%PDF-1.7\n garbage garbage'), /damaged/],
     ['an encrypted PDF', buildEncryptedPdf(), /encrypted/],
-    ['a PDF without text', null, /No text found/],
+    ['a PDF without text', null, /no extractable text/],
     ['a corrupt DOCX', Buffer.concat([Buffer.from([0x50, 0x4b, 0x03, 0x04]), Buffer.from('word/document.xml broken')]), /damaged/],
     ['an image', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0]), /Images are not supported/],
     ['a binary blob', Buffer.from([1, 2, 3, 0, 5, 6, 7, 0, 9]), /not a supported type/],

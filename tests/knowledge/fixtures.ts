@@ -1,5 +1,5 @@
 import { Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow } from 'docx';
-import { PDFDocument, StandardFonts } from 'pdf-lib';
+import { PDFDocument, PDFHexString, PDFName, PDFString, rgb, StandardFonts } from 'pdf-lib';
 import zlib from 'node:zlib';
 
 // Small, license-clean fixtures built by the tests themselves.
@@ -37,24 +37,142 @@ export async function buildDocx(): Promise<Buffer> {
   return Packer.toBuffer(document);
 }
 
-/** A PDF whose trailer declares standard encryption with a password we do not have. */
-export function buildEncryptedPdf(): Uint8Array {
-  const objects = [
-    '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
-    '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
-    '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj',
-    `4 0 obj << /Filter /Standard /V 2 /R 3 /Length 128 /P -1028 /O <${'a1'.repeat(32)}> /U <${'b2'.repeat(32)}> >> endobj`,
-  ];
+/**
+ * A PDF written by hand from numbered objects (object n is `objects[n - 1]`), with its
+ * cross-reference table; `misplace` points the entries of those objects at the wrong offset,
+ * as a damaged file does.
+ */
+export function writePdf(objects: string[], { trailer = '', misplace = [] as number[] } = {}): Uint8Array {
   let body = '%PDF-1.7\n';
   const offsets: number[] = [];
   for (const object of objects) {
     offsets.push(body.length);
     body += `${object}\n`;
   }
+  // Into the middle of the catalog: no object starts there.
+  for (const number of misplace) offsets[number - 1] = offsets[0]! + 5;
   const xref = body.length;
   body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  body += `trailer << /Size ${objects.length + 1} /Root 1 0 R /Encrypt 4 0 R /ID [<${'c3'.repeat(16)}> <${'c3'.repeat(16)}>] >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(body);
+  body += `trailer << /Size ${objects.length + 1} /Root 1 0 R ${trailer}>>\nstartxref\n${xref}\n%%EOF\n`;
+  return new Uint8Array(Buffer.from(body, 'latin1'));
+}
+
+const pdfStream = (number: number, data: string, dictionary = '') =>
+  `${number} 0 obj << ${dictionary} /Length ${Buffer.byteLength(data, 'latin1')} >> stream\n${data}\nendstream endobj`;
+
+/** A PDF whose trailer declares standard encryption with a password we do not have. */
+export function buildEncryptedPdf(): Uint8Array {
+  return writePdf(
+    [
+      '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+      '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+      '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] >> endobj',
+      `4 0 obj << /Filter /Standard /V 2 /R 3 /Length 128 /P -1028 /O <${'a1'.repeat(32)}> /U <${'b2'.repeat(32)}> >> endobj`,
+    ],
+    { trailer: `/Encrypt 4 0 R /ID [<${'c3'.repeat(16)}> <${'c3'.repeat(16)}>] ` },
+  );
+}
+
+/**
+ * A PDF of pages with one line of Helvetica text each, where the content streams of the pages
+ * in `broken` have cross-reference entries pointing at the wrong place: pdf.js opens the file
+ * and the page, and its getTextContent throws "Bad (uncompressed) XRef entry".
+ */
+export function buildPdfWithBrokenPages(lines: string[], broken: number[]): Uint8Array {
+  const pageObjects = lines.map((_, i) => 4 + 2 * i);
+  const objects = [
+    '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+    `2 0 obj << /Type /Pages /Kids [${pageObjects.map((n) => `${n} 0 R`).join(' ')}] /Count ${lines.length} >> endobj`,
+    '3 0 obj << /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >> endobj',
+    ...lines.flatMap((line, i) => [
+      `${4 + 2 * i} 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 3 0 R >> >> /Contents ${5 + 2 * i} 0 R >> endobj`,
+      pdfStream(5 + 2 * i, `BT /F1 12 Tf 72 712 Td (${line}) Tj ET`),
+    ]),
+  ];
+  return writePdf(objects, { misplace: broken.map((page) => 5 + 2 * (page - 1)) });
+}
+
+/** UCS-2 big-endian hex, as text in a font with a UCS2 character map is written. */
+const ucs2Hex = (text: string) => [...text].map((char) => char.charCodeAt(0).toString(16).padStart(4, '0')).join('').toUpperCase();
+
+/**
+ * A PDF in a CJK font that is not embedded (as in PDFs written with Acrobat's Asian font
+ * packs): a Type0 font with a predefined character map and an Adobe CID collection, text as
+ * UCS-2 codes. pdf.js can read it only with the character map files.
+ */
+export function buildCjkPdf(script: 'japanese' | 'korean', lines: string[]): Uint8Array {
+  const font = {
+    japanese: { encoding: 'UniJIS-UCS2-H', ordering: 'Japan1', supplement: 4, name: 'KozMinPr6N-Regular' },
+    korean: { encoding: 'UniKS-UCS2-H', ordering: 'Korea1', supplement: 2, name: 'HYSMyeongJo-Medium' },
+  }[script];
+  return writePdf([
+    '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+    '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+    '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /Font << /F1 4 0 R >> >> /Contents 7 0 R >> endobj',
+    `4 0 obj << /Type /Font /Subtype /Type0 /BaseFont /${font.name} /Encoding /${font.encoding} /DescendantFonts [5 0 R] >> endobj`,
+    `5 0 obj << /Type /Font /Subtype /CIDFontType0 /BaseFont /${font.name} /CIDSystemInfo << /Registry (Adobe) /Ordering (${font.ordering}) /Supplement ${font.supplement} >> /FontDescriptor 6 0 R /DW 1000 >> endobj`,
+    `6 0 obj << /Type /FontDescriptor /FontName /${font.name} /Flags 4 /FontBBox [0 -120 1000 880] /ItalicAngle 0 /Ascent 880 /Descent -120 /CapHeight 700 /StemV 80 >> endobj`,
+    pdfStream(7, lines.map((line, i) => `BT /F1 14 Tf 72 ${712 - i * 24} Td <${ucs2Hex(line)}> Tj ET`).join('\n')),
+  ]);
+}
+
+/** A page with only an image on it, as a scanner makes (a 2×2 grey image, drawn inline and as an XObject). */
+export function buildImageOnlyPdf({ inline = false } = {}): Uint8Array {
+  const pixels = 'ff00ff00';
+  const draw = inline ? `q 200 0 0 200 72 500 cm BI /W 2 /H 2 /CS /G /BPC 8 /F /AHx ID ${pixels}> EI Q` : 'q 200 0 0 200 72 500 cm /Im1 Do Q';
+  return writePdf([
+    '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
+    '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
+    '3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Resources << /XObject << /Im1 5 0 R >> >> /Contents 4 0 R >> endobj',
+    pdfStream(4, draw),
+    pdfStream(5, `${pixels}>`, '/Type /XObject /Subtype /Image /Width 2 /Height 2 /ColorSpace /DeviceGray /BitsPerComponent 8 /Filter /ASCIIHexDecode'),
+  ]);
+}
+
+/** Pages of vector drawings only: lines, rectangles, a curve; no text, no image. */
+export async function buildVectorOnlyPdf(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  for (let i = 0; i < 2; i++) {
+    const page = pdf.addPage([612, 792]);
+    page.drawRectangle({ x: 72, y: 500, width: 200, height: 120, borderWidth: 2, borderColor: rgb(0, 0, 0), color: rgb(0.9, 0.9, 1) });
+    page.drawLine({ start: { x: 72, y: 400 }, end: { x: 500, y: 420 }, thickness: 3 });
+    page.drawSvgPath('M 0 0 C 50 100 150 100 200 0', { x: 100, y: 300 });
+  }
+  return pdf.save();
+}
+
+/**
+ * A PDF whose text is only in annotations and form fields: a sticky note (/Text), a free-text
+ * comment, a filled-in text field with a tooltip, a dropdown with a chosen item, a password
+ * field and a checkbox (neither of which is text to index). The page's own content is one line.
+ */
+export async function buildAnnotatedFormPdf(): Promise<Uint8Array> {
+  const pdf = await PDFDocument.create();
+  const page = pdf.addPage([612, 792]);
+  const font = await pdf.embedFont(StandardFonts.Helvetica);
+  page.drawText('Return request form', { x: 72, y: 740, size: 14, font });
+  const note = (subtype: string, rect: number[], contents: string) =>
+    pdf.context.register(pdf.context.obj({ Type: 'Annot', Subtype: subtype, Rect: rect, Contents: PDFHexString.fromText(contents), DA: PDFString.of('/Helv 10 Tf 0 g') }));
+  page.node.addAnnot(note('Text', [500, 700, 520, 720], 'Reviewer: the restocking fee was waived in 2024.'));
+  page.node.addAnnot(note('FreeText', [72, 600, 400, 640], 'Refunds are paid to the original card within 5 business days.'));
+  const form = pdf.getForm();
+  const customer = form.createTextField('customer');
+  customer.setText('Globex Corporation');
+  customer.addToPage(page, { x: 72, y: 500, width: 200, height: 20 });
+  // The tooltip (/TU) on the widget, where PDF editors put it when a field has one widget.
+  customer.acroField.getWidgets()[0]!.dict.set(PDFName.of('TU'), PDFString.of('Customer name'));
+  const reason = form.createDropdown('reason');
+  reason.addOptions(['Damaged on arrival', 'Wrong size']);
+  reason.select('Wrong size');
+  reason.addToPage(page, { x: 72, y: 450, width: 200, height: 20 });
+  const secret = form.createTextField('pin');
+  secret.setText('8675309');
+  secret.enablePassword();
+  secret.addToPage(page, { x: 72, y: 400, width: 200, height: 20 });
+  const agree = form.createCheckBox('agree');
+  agree.check();
+  agree.addToPage(page, { x: 72, y: 350, width: 20, height: 20 });
+  return pdf.save();
 }
 
 // DOCX bombs, written as ZIP files by hand so a test can also make them lie about their sizes.
@@ -149,20 +267,10 @@ export async function buildDocxBomb(megabytes: number, { lie = false } = {}): Pr
 export function buildDeeplyNestedPdf(depth: number): Uint8Array {
   const nested = '['.repeat(depth) + ']'.repeat(depth);
   const dictionaries = '<< /A '.repeat(depth) + '1' + ' >>'.repeat(depth);
-  const objects = [
+  return writePdf([
     '1 0 obj << /Type /Catalog /Pages 2 0 R >> endobj',
     '2 0 obj << /Type /Pages /Kids [3 0 R] /Count 1 >> endobj',
     `3 0 obj << /Type /Page /Parent 2 0 R /MediaBox [0 0 612 792] /Contents 4 0 R /Nested ${nested} /Deep ${dictionaries} >> endobj`,
     '4 0 obj << /Length 44 >> stream\nBT /F1 12 Tf 72 712 Td (Nested text) Tj ET\nendstream endobj',
-  ];
-  let body = '%PDF-1.7\n';
-  const offsets: number[] = [];
-  for (const object of objects) {
-    offsets.push(body.length);
-    body += `${object}\n`;
-  }
-  const xref = body.length;
-  body += `xref\n0 ${objects.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
-  body += `trailer << /Size ${objects.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
-  return new TextEncoder().encode(body);
+  ]);
 }

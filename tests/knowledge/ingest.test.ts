@@ -9,7 +9,7 @@ import { startWorkers } from '@/lib/jobs/workers';
 import { type Embedder, localEmbedder } from '@/lib/knowledge/embedders';
 import { defaultTitle, ingestDocument } from '@/lib/knowledge/ingest';
 import { createTeam } from '../helpers/team';
-import { buildPdf } from './fixtures';
+import { buildPdf, buildPdfWithBrokenPages } from './fixtures';
 
 const LONG_TEXT = Array.from({ length: 40 }, (_, i) => `## Topic ${i}\n\nParagraph ${i} explains how widget ${i} is calibrated, cleaned and stored over winter.`).join('\n\n');
 
@@ -50,6 +50,19 @@ describe('ingestion', () => {
     const document = await newDocument({ bytes: Buffer.from('%PDF-1.4 not really a pdf'), fileName: 'broken.pdf' });
     expect(await ingestDocument(tenantId, document.id, localEmbedder)).toEqual({ status: 'failed', reason: 'This PDF is damaged and cannot be read.' });
     expect(await documentRow(document.id)).toMatchObject({ status: 'failed', statusReason: 'This PDF is damaged and cannot be read.' });
+  });
+
+  it('indexes a PDF with pages that cannot be read, and says which pages were skipped, also after a re-index', async () => {
+    const pdf = Buffer.from(buildPdfWithBrokenPages(['Oil widgets twice a year.', 'Broken page.', 'The warranty lasts two years.', 'Broken too.'], [2, 4]));
+    const document = await newDocument({ bytes: pdf, fileName: 'manual.pdf' });
+    expect(await ingestDocument(tenantId, document.id, localEmbedder)).toMatchObject({ status: 'ready' });
+    const row = await documentRow(document.id);
+    expect(row).toMatchObject({ status: 'ready', statusReason: 'Pages 2 and 4 could not be read and were skipped.' });
+    expect(row.metadata).toMatchObject({ pageCount: 4, skippedPages: [2, 4] });
+    expect(row.content).toContain('The warranty lasts two years.');
+    // The bytes are gone: a re-index reads the extracted text, and keeps the note.
+    expect(await ingestDocument(tenantId, document.id, localEmbedder)).toMatchObject({ status: 'ready' });
+    expect(await documentRow(document.id)).toMatchObject({ status: 'ready', statusReason: 'Pages 2 and 4 could not be read and were skipped.' });
   });
 
   it('retries after a provider failure and ends with exactly one set of chunks', async () => {

@@ -3,6 +3,7 @@ import { closeDatabase, type Database, getDatabase } from '@/db/client';
 import { closeQueue } from '@/db/queue';
 import { createTeam } from '../helpers/team';
 import { article, gzip, sitemapIndexXml, sitemapXml, startWebsite, type Website } from '../helpers/website';
+import { buildPdfWithBrokenPages } from '../knowledge/fixtures';
 import { addSource, crawlSettings, documentsOf, pagesOf, syncNow, testRuntime } from './helpers';
 
 // The crawl against a real local website: exactly the pages it should take, and none it should not.
@@ -121,6 +122,17 @@ describe('website and sitemap crawl', () => {
     expect(sync.status).toBe('done');
     const documents = await documentsOf(db, source.id);
     expect(documents.map((document) => new URL(document.sourceUrl!).pathname).sort()).toEqual(['/deep/1', '/deep/2', '/deep/3']);
+  });
+
+  it('indexes a linked PDF without the pages it cannot read, and says which', async () => {
+    const pdf = Buffer.from(buildPdfWithBrokenPages(['Oil the widget twice a year.', 'Broken page.', 'The warranty lasts two years.'], [2]));
+    site.pages.set('/manual.pdf', { body: pdf, contentType: 'application/pdf' });
+    const source = await addSource(tenantId, { kind: 'page', url: `${site.origin}/manual.pdf` });
+    expect((await syncNow(tenantId, source.id)).status).toBe('done');
+    expect((await pagesOf(db, source.id)).get('/manual.pdf')).toMatchObject({ status: 'active', statusReason: 'Page 2 could not be read and was skipped.' });
+    const [document] = await documentsOf(db, source.id);
+    expect(document).toMatchObject({ status: 'ready' });
+    expect(document!.content).toContain('The warranty lasts two years.');
   });
 
   it('fails a sync whose sitemap is not a sitemap, with the reason', async () => {
