@@ -250,7 +250,9 @@ export async function nextFrontierPages(tx: Transaction, tenantId: string, sourc
         sql`${sourcePages.checkedInSync} is distinct from ${syncId}`,
       ),
     )
-    .orderBy(asc(sourcePages.depth), asc(sourcePages.createdAt), asc(sourcePages.id))
+    // Pages found together share created_at: their address decides, so a crawl's order is
+    // repeatable (ids are random).
+    .orderBy(asc(sourcePages.depth), asc(sourcePages.createdAt), asc(sourcePages.url))
     .limit(limit);
 }
 

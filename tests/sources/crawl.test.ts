@@ -100,7 +100,8 @@ describe('website and sitemap crawl', () => {
     expect(site.hits('/blog/drafts/wip')).toBe(0);
   });
 
-  it('stops at the page cap: exactly 50 pages of a larger site', async () => {
+  // Fifty pages through the whole ingestion pipeline: about 30–45 s on the 2-core reference machine.
+  it('stops at the page cap: exactly 50 pages of a larger site', { timeout: 180_000 }, async () => {
     const capped = await startWebsite();
     try {
       const links = Array.from({ length: 80 }, (_, i) => `/p/${i + 1}`);
