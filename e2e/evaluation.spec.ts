@@ -37,6 +37,8 @@ test('create a test set, run it against two personality versions, see the compar
 
   // A test set, imported from a CSV: a file with bad rows imports nothing and says which rows.
   await page.getByRole('link', { name: 'Evaluation', exact: true }).click();
+  // The personality editor has a Name field too: fill only once the Evaluation page is there.
+  await expect(page.getByRole('heading', { name: 'Evaluation', level: 1 })).toBeVisible();
   await page.getByLabel('Name').fill('Pricing and alerts');
   await page.getByRole('button', { name: 'Create test set' }).click();
   await expect(page.getByRole('heading', { name: 'Pricing and alerts' })).toBeVisible();
