@@ -1275,8 +1275,11 @@ export type EvaluationMetrics = {
   unanswerable: number;
   recallAt3: number | null;
   recallAt5: number | null;
+  /** Mean reciprocal rank of the first relevant passage (0 when none came back). */
   mrr: number | null;
+  /** Of the questions that got no passage, the share that were truly unanswerable. */
   noAnswerPrecision: number | null;
+  /** Of the unanswerable questions, the share that got no passage (an honest "I don't know"). */
   noAnswerRecall: number | null;
   faithfulness: number | null;
   citationCorrectness: number | null;

@@ -1,6 +1,8 @@
 // Retrieval metrics shared by the labelled-set harness (`npm run bench -- quality`, the
 // floors in `npm test`) and the tenant's own evaluation runs, so both measure the same way.
 
+import type { EvaluationMetrics } from '@/db/schema';
+
 export type RetrievalJudgement = {
   /** False for a question the knowledge does not answer: the right outcome is no passage. */
   answerable: boolean;
@@ -10,18 +12,8 @@ export type RetrievalJudgement = {
   returned: number;
 };
 
-export type RetrievalMetrics = {
-  answerable: number;
-  unanswerable: number;
-  recallAt3: number | null;
-  recallAt5: number | null;
-  /** Mean reciprocal rank of the first relevant passage (0 when none came back). */
-  mrr: number | null;
-  /** Of the questions that got no passage, the share that were truly unanswerable. */
-  noAnswerPrecision: number | null;
-  /** Of the unanswerable questions, the share that got no passage (an honest "I don't know"). */
-  noAnswerRecall: number | null;
-};
+/** The retrieval part of a run's stored scores (`EvaluationMetrics`, which documents each). */
+export type RetrievalMetrics = Pick<EvaluationMetrics, 'answerable' | 'unanswerable' | 'recallAt3' | 'recallAt5' | 'mrr' | 'noAnswerPrecision' | 'noAnswerRecall'>;
 
 const share = (count: number, total: number) => (total === 0 ? null : count / total);
 

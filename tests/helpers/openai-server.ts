@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { readWebmAudio } from '@/lib/voice/webm';
 
@@ -47,6 +47,21 @@ function speechWav(text: string, sampleRate = 24_000): Buffer {
 export type ChatFault = 'malformed' | 'stall';
 
 export type ChatScript = { text: string; promptTokens: number; completionTokens: number };
+
+/** A whole (not streamed) chat completion with its usage, as the OpenAI API answers one. */
+function sendCompletion(response: ServerResponse, model: unknown, reply: ChatScript, finishReason: 'stop' | 'length') {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(
+    JSON.stringify({
+      id: 'chatcmpl-test',
+      object: 'chat.completion',
+      created: 1_764_000_000,
+      model,
+      choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: finishReason }],
+      usage: { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens },
+    }),
+  );
+}
 
 export type OpenAiTestServer = {
   baseURL: string;
@@ -163,17 +178,7 @@ export async function startOpenAiServer(
       const finishReason = truncated ? 'length' : 'stop';
       const usage = { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens };
       if (body.stream !== true) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            id: 'chatcmpl-test',
-            object: 'chat.completion',
-            created: 1_764_000_000,
-            model: body.model,
-            choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: finishReason }],
-            usage,
-          }),
-        );
+        sendCompletion(response, body.model, reply, finishReason);
         return;
       }
       response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
@@ -193,17 +198,7 @@ export async function startOpenAiServer(
     }
     if (request.url === '/v1/chat/completions') {
       const reply = options.answer?.(body as { messages: Array<{ role: string; content: string }> }) ?? chat;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          id: 'chatcmpl-test',
-          object: 'chat.completion',
-          created: 1_764_000_000,
-          model: body.model,
-          choices: [{ index: 0, message: { role: 'assistant', content: reply.text }, finish_reason: 'stop' }],
-          usage: { prompt_tokens: reply.promptTokens, completion_tokens: reply.completionTokens, total_tokens: reply.promptTokens + reply.completionTokens },
-        }),
-      );
+      sendCompletion(response, body.model, reply, 'stop');
       return;
     }
     response.writeHead(404, { 'content-type': 'application/json' });
